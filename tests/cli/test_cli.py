@@ -95,7 +95,7 @@ def test_search_json_and_batch(env: dict[str, str], tmp_path: Path) -> None:
 
 def test_search_filter_restricts_results(env: dict[str, str]) -> None:
     run(env, "ingest", str(CORPUS), "--json")
-    code, out = run(env, "search", "制造业", "-k", "10", "--json", "--filter", f"source={SEED}")
+    _, out = run(env, "search", "制造业", "-k", "10", "--json", "--filter", f"source={SEED}")
     hits = json.loads(out)["hits"]
     assert hits and {h["source"] for h in hits} == {SEED}
 
@@ -108,7 +108,7 @@ def test_internal_documents_never_reach_citizens(env: dict[str, str], tmp_path: 
     assert json.loads(out)["added"] == 1
     code, out = run(env, "search", "青龙计划预算金额", "--audience", "staff", "--json")
     assert any(h["source"] == "internal_note.txt" for h in json.loads(out)["hits"])
-    code, out = run(
+    _code, out = run(
         env, "search", "青龙计划预算金额", "--audience", "citizen", "--json", "--filter", "visibility=internal"
     )
     assert all(h["source"] != "internal_note.txt" for h in json.loads(out)["hits"])
