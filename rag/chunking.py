@@ -1,0 +1,251 @@
+"""Split a cleaned document into passages that follow its structure.
+
+Sections come from the headings of official documents (一、 （一） 1. （1）, and short
+unnumbered subheadings); inside a section, chunks are packed from whole sentences
+(。！？；) up to ``chunk_size`` characters, neighbours sharing up to ``overlap``
+characters. A cut never falls inside a number (757.2亿元), a 文号 (铜经信函〔2024〕54号)
+or a quoted title (《...》), because a passage holding half a figure answers nothing.
+
+Each chunk carries its heading path; the title and path are prepended to the text that
+BM25 and the embedder see (contextual chunking), never to the text shown to people.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from dataclasses import dataclass
+
+from index.textnorm import fold
+from rag.cleaning import PROSE_PUNCT
+from rag.errors import ConfigError, EmptyDocumentError
+from rag.models import Chunk, DocMeta
+
+_CN_NUM = "一二三四五六七八九十百零〇"
+# (level, pattern): a smaller level is a larger section.
+HEADING_LEVELS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(rf"^第[{_CN_NUM}\d]+[编章]")),
+    (2, re.compile(rf"^第[{_CN_NUM}\d]+节")),
+    (3, re.compile(rf"^[{_CN_NUM}]+、")),
+    (4, re.compile(rf"^[（(][{_CN_NUM}]+[）)]")),
+    (5, re.compile(r"^\d{1,2}\s*[.．、](?!\d)")),
+    (6, re.compile(r"^[（(]\d{1,2}[）)]")),
+)
+UNNUMBERED_LEVEL = 0  # a subheading without a number ("以基础设施建设为先导,全力夯实承接产业能力")
+
+# Sentence ends, with the closing quotes or brackets that belong to the sentence.
+_SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』)）]*")
+_CLAUSE_END = re.compile(r"[，,、：:]")
+# Spans a cut must never fall inside.
+_PROTECTED = re.compile(
+    r"[\u4e00-\u9fff]{1,12}?[〔\[［【(（](?:19|20)\d{2}[〕\]］】)）]第?\d{1,5}号"  # 文号
+    r"|《[^《》\n]{0,200}》"  # quoted title
+    r"|\d+(?:[.,．]\d+)*(?:\s*(?:万亿|亿|万|千|百))?(?:元|美元|%|‰|个百分点)?"  # number with its unit
+)
+_STRONG_PUNCT = re.compile(r"[。；;！？!?]")
+_HEADING_MAX_CHARS = 40
+# A line ending like this is a sentence or a label, not a subheading (closing quotes are fine:
+# 多措并举 承压前行 奋力夺取经济发展“开门红”).
+_NOT_A_HEADING_END = tuple("。！？!?；;：:，,、…")
+_HEADING_LEAD_MAX = 60
+
+
+@dataclass(frozen=True)
+class _Section:
+    path: tuple[str, ...]
+    start: int
+    end: int
+
+
+def chunk_document(source: str, text: str, meta: DocMeta, chunk_size: int = 400, overlap: int = 80) -> list[Chunk]:
+    """Structure-aware chunks of the cleaned ``text``; offsets index into ``text``."""
+    if chunk_size < 1 or not 0 <= overlap < chunk_size:
+        raise ConfigError(
+            f"分块设置无效：chunk_size={chunk_size}, overlap={overlap}。"
+            "请让 RAG_CHUNK_OVERLAP 小于 RAG_CHUNK_SIZE（例如 400 和 80）。"
+        )
+    protected = _protected_spans(text)
+    chunks: list[Chunk] = []
+    for section in _merge_small(_sections(text), min_chars=chunk_size // 4):
+        units = _units(text, section.start, section.end, chunk_size, protected)
+        for start, end in _pack(units, chunk_size, overlap):
+            body = text[start:end]
+            position = len(chunks)
+            context = f"{meta.title} {' > '.join(section.path)}\n{body}"
+            chunks.append(
+                Chunk(
+                    id=Chunk.make_id(source, position, body),
+                    source=source,
+                    position=position,
+                    text=body,
+                    index_text=fold(context),
+                    heading_path=section.path,
+                    start=start,
+                    end=end,
+                )
+            )
+    if not chunks:
+        raise EmptyDocumentError(source, "清洗后没有可检索的文字（可能只有页面导航或空白）。请检查文件内容后重新导入。")
+    return chunks
+
+
+# ---------------------------------------------------------------- sections
+
+
+def heading_level(paragraph: str) -> int | None:
+    for level, pattern in HEADING_LEVELS:
+        if pattern.match(paragraph):
+            return level
+    return None
+
+
+def _heading_text(paragraph: str) -> str:
+    """A numbered paragraph that goes on after its heading (一、突出政府引导,...。深入实施...)
+    is named by its first sentence."""
+    if len(paragraph) <= _HEADING_MAX_CHARS:
+        return paragraph.rstrip("。；;：:")
+    m = re.match(rf"^.{{1,{_HEADING_LEAD_MAX}}}?[。；;：:]", paragraph)
+    return m.group(0).rstrip("。；;：:") if m else paragraph[:_HEADING_MAX_CHARS]
+
+
+def _is_subheading(line: str, following: list[str]) -> bool:
+    """Short, not a sentence, not ending in punctuation, and followed by prose (or by a
+    one-line byline and then prose, like seed 001's speech titles)."""
+    if not 8 <= len(line) <= _HEADING_MAX_CHARS or _STRONG_PUNCT.search(line):
+        return False
+    if line.endswith(_NOT_A_HEADING_END) or line.startswith(("(", "（")):
+        return False
+    if following and _STRONG_PUNCT.search(following[0]):
+        return True
+    return len(following) > 1 and _is_byline(following[0]) and bool(_STRONG_PUNCT.search(following[1]))
+
+
+def _is_byline(line: str) -> bool:
+    return len(line) <= _HEADING_MAX_CHARS and not PROSE_PUNCT.search(line)
+
+
+def _sections(text: str) -> list[_Section]:
+    """Runs of paragraphs under one heading path. The header block before the first sentence
+    (title, 文号, issuer) is never a heading: the title already goes into every chunk."""
+    paragraphs = _paragraph_spans(text)
+    lines = [text[s:e] for s, e in paragraphs]
+    first_prose = next((i for i, ln in enumerate(lines) if _STRONG_PUNCT.search(ln)), len(lines))
+    sections: list[_Section] = []
+    stack: list[tuple[int, str]] = []
+    byline_of: int | None = None
+    for i, ((start, end), line) in enumerate(zip(paragraphs, lines, strict=True)):
+        level = heading_level(line)
+        name = _heading_text(line) if level is not None else line
+        if level is None and i > first_prose and i != byline_of and _is_subheading(line, lines[i + 1 : i + 3]):
+            level = UNNUMBERED_LEVEL
+            if not _STRONG_PUNCT.search(lines[i + 1]):
+                byline_of = i + 1
+        if level is not None and i >= first_prose:
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, name))
+            sections.append(_Section(tuple(n for _, n in stack), start, end))
+        elif sections:
+            last = sections[-1]
+            sections[-1] = _Section(last.path, last.start, end)
+        else:
+            sections.append(_Section((), start, end))
+    return sections
+
+
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group(0).strip()]
+
+
+def _merge_small(sections: list[_Section], min_chars: int) -> list[_Section]:
+    """A heading with almost nothing under it (三、加快构建... directly followed by (一)...) joins
+    the next section, whose path already names it."""
+    out: list[_Section] = []
+    pending: _Section | None = None
+    for section in sections:
+        if pending is not None:
+            section = _Section(section.path, pending.start, section.end)
+            pending = None
+        if section.end - section.start < min_chars:
+            pending = section
+        else:
+            out.append(section)
+    if pending is not None:
+        if out:
+            last = out[-1]
+            out[-1] = _Section(last.path, last.start, pending.end)
+        else:
+            out.append(pending)
+    return out
+
+
+# ---------------------------------------------------------------- units and packing
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _PROTECTED.finditer(text) if m.end() - m.start() > 1]
+
+
+def _cut_allowed(pos: int, protected: list[tuple[int, int]]) -> bool:
+    i = bisect.bisect_right(protected, (pos, math.inf)) - 1
+    return i < 0 or not protected[i][0] < pos < protected[i][1]
+
+
+def _units(text: str, start: int, end: int, chunk_size: int, protected: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences of the section as (start, end); a sentence longer than a chunk is cut at
+    clause ends (，、：), and as a last resort anywhere that is not inside a protected span."""
+    units: list[tuple[int, int]] = []
+    for p_start, p_end in _paragraph_spans(text[start:end]):
+        p_start, p_end = p_start + start, p_end + start
+        cuts = [m.end() for m in _SENTENCE_END.finditer(text, p_start, p_end)]
+        prev = p_start
+        for cut in [c for c in cuts if _cut_allowed(c, protected)] + [p_end]:
+            if cut > prev and text[prev:cut].strip():
+                units.extend(_split_long(text, prev, cut, chunk_size, protected))
+            prev = max(prev, cut)
+    return units
+
+
+def _split_long(
+    text: str, start: int, end: int, chunk_size: int, protected: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    pieces: list[tuple[int, int]] = []
+    while end - start > chunk_size:
+        limit = start + chunk_size
+        clause_cuts = [m.end() for m in _CLAUSE_END.finditer(text, start + 1, limit)]
+        cut = next((c for c in reversed(clause_cuts) if _cut_allowed(c, protected)), None)
+        if cut is None:
+            cut = next((c for c in range(limit, start, -1) if _cut_allowed(c, protected)), None)
+        if cut is None:  # one protected span longer than a chunk: keep it whole
+            cut = next(c for c in range(limit, end + 1) if _cut_allowed(c, protected))
+        pieces.append((start, cut))
+        start = cut
+    if end > start:
+        pieces.append((start, end))
+    return pieces
+
+
+def _pack(units: list[tuple[int, int]], chunk_size: int, overlap: int) -> list[tuple[int, int]]:
+    """Greedy packing of whole units up to a target that spreads the section evenly over the
+    fewest chunks; the next chunk starts with the last units that fit into ``overlap``."""
+    if not units:
+        return []
+    length = units[-1][1] - units[0][0]
+    n = max(1, math.ceil((length - overlap) / (chunk_size - overlap)))
+    target = min(chunk_size, math.ceil((length - overlap) / n) + overlap + chunk_size // 10)
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(units):
+        start = units[i][0]
+        j = i + 1
+        while j < len(units) and units[j][1] - start <= target:
+            j += 1
+        spans.append((start, units[j - 1][1]))
+        if j >= len(units):
+            break
+        k = j
+        while k - 1 > i and units[j - 1][1] - units[k - 1][0] <= overlap and units[j][1] - units[k - 1][0] <= target:
+            k -= 1
+        i = k
+    return spans

@@ -1,0 +1,65 @@
+"""Helpers to make real .docx/.pdf/.html files in tmp_path, and the seed corpus loaded once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.cleaning import clean
+from rag.loaders import load_file
+from rag.models import CleanText, LoadedFile
+from tests.conftest import CORPUS
+
+MAX_BYTES = 20 * 1024 * 1024
+
+SEEDS = {p.name[:3]: p for p in sorted(CORPUS.glob("0*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def seeds() -> dict[str, tuple[LoadedFile, CleanText]]:
+    """Seed id ("000".."004") -> (loaded, cleaned)."""
+    out = {}
+    for key, path in SEEDS.items():
+        loaded = load_file(path, MAX_BYTES)
+        out[key] = (loaded, clean(loaded))
+    return out
+
+
+def make_docx(path: Path, paragraphs: list[str], table: list[list[str]] | None = None) -> Path:
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if table:
+        t = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, value in enumerate(row):
+                t.cell(r, c).text = value
+    document.add_paragraph("以上数据截至2023年底。")
+    document.save(str(path))
+    return path
+
+
+def make_pdf(path: Path, lines: list[str], image_only: bool = False) -> Path:
+    """A PDF with a Chinese text layer (reportlab's built-in STSong-Light CID font), or one
+    whose page holds only drawn shapes, like a scan without OCR."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path))
+    if image_only:
+        c.rect(72, 600, 300, 100, fill=1)
+        c.circle(200, 400, 50, fill=1)
+    else:
+        c.setFont("STSong-Light", 11)
+        y = 780
+        for line in lines:
+            c.drawString(60, y, line)
+            y -= 18
+    c.showPage()
+    c.save()
+    return path
