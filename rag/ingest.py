@@ -100,6 +100,11 @@ def _expand(paths: Sequence[Path], report: IngestReport) -> list[Path]:
             supported = " ".join(sorted(SUPPORTED_SUFFIXES))
             report.failed.append((str(p), f"不支持的文件类型 {p.suffix or '(无后缀)'}：支持 {supported}。"))
             continue
+        if p.is_dir():
+            for other in sorted(p.rglob("*")):
+                hidden = any(part.startswith(".") for part in other.relative_to(p).parts)
+                if other.is_file() and not hidden and other.suffix.lower() not in SUPPORTED_SUFFIXES:
+                    report.failed.append((str(other), f"不支持的文件类型 {other.suffix or '(无后缀)'}，已跳过。"))
         files.extend(iter_files([p]))
     return files
 

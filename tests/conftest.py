@@ -41,7 +41,7 @@ def sample_home(tmp_path_factory: pytest.TempPathFactory, embed_cache: Path) -> 
     report = assistant.ingest([CORPUS])
     assistant.close()
     assert report.failed == [], report.failed
-    assert report.added == 5
+    assert report.added == 5, report
     yield home
 
 

@@ -102,7 +102,8 @@ def bad_dir(tmp_path: Path) -> dict[str, str]:
     with zipfile.ZipFile(d / "zip_not_docx.docx", "w") as z:
         z.writestr("hello.txt", "这不是 Word 文件")
     files["zip_not_docx.docx"] = (b"", "Word")
-    (d / "sub" / "table.xlsx").write_bytes(b"PK\x03\x04 not read")  # unsupported: skipped in a folder walk
+    (d / "sub" / "table.xlsx").write_bytes(b"PK\x03\x04 not read")  # unsupported: reported, not read
+    files["sub/table.xlsx"] = (b"", "不支持")
     return {name: word for name, (_, word) in files.items()}
 
 
@@ -164,7 +165,6 @@ def test_bad_batch_reports_each_file_and_leaves_the_store_untouched(
     for name, word in bad_dir.items():
         assert word in failed[name], (name, failed[name])
         assert any("\u4e00" <= ch <= "\u9fff" for ch in failed[name])
-    assert "sub/table.xlsx" not in failed  # a folder walk skips unsupported types
     assert report.added == 3  # good.txt, injection.txt and the mislabelled GBK page
     assert {"good.txt", "injection.txt", "gbk_mislabelled.html"} == set(report.sources)
 
