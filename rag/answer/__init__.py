@@ -1,0 +1,1 @@
+"""Grounded answers: query handling, evidence gate, backends, citation verification, the answer chain."""

@@ -1,0 +1,337 @@
+"""The answer chain: rewrite -> (metadata route | retrieve -> evidence gate -> generate -> verify) -> events.
+
+Built as an LCEL pipeline (``as_runnable``) whose last step streams typed events; CLI, UI and the
+eval harness only render them. Grounding is enforced here, not hoped for: below the evidence
+threshold the chain refuses without asking the backend, and every generated sentence is verified
+against the passages it cites before it is streamed, so no unverified text ever reaches a user.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
+
+from index.records import Filter, Hit
+from index.textnorm import fold
+from rag.answer import refusal
+from rag.answer.backends import AnswerBackend
+from rag.answer.citations import cited_numbers, extract, is_supported, normalise, split_sentences, verify_sentence
+from rag.answer.evidence import Evidence, assess, bigrams, missing_constraints
+from rag.answer.passages import Passage, display_text, from_hits
+from rag.answer.query import MetaIntent, QueryTerms, key_terms, metadata_intent, rewrite
+from rag.events import ChainEvent, CitationEvent, DoneEvent, DroppedEvent, RefusalEvent, TokenEvent
+from rag.models import Answer, DocumentRecord
+from rag.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Search = Callable[[str, int, Filter | None, str], list[Hit]]
+Docs = Callable[[], list[DocumentRecord]]
+Rerank = Callable[[str, list[Hit]], list[Hit]]
+
+
+@dataclass
+class _State:
+    """What flows from the prepare step to the respond step of the runnable."""
+
+    question: str
+    standalone: str
+    audience: str
+    flt: Filter | None
+    intent: MetaIntent | None
+    hits: list[Hit]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 1)
+
+
+def _iso_to_chinese(date: str) -> str:
+    parts = date.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日"
+    if len(parts) == 2:
+        return f"{int(parts[0])}年{int(parts[1])}月"
+    return f"{parts[0]}年"
+
+
+def best_quote(sentence: str, passage_text: str) -> str:
+    """The passage sentence that an answer sentence rests on: most shared figures, then most shared bigrams."""
+    answer_figs = {f.key for f in extract(sentence)}
+    answer_grams = bigrams(fold(sentence))
+    best, best_score = "", -1.0
+    for candidate in split_sentences(passage_text):
+        figs = {f.key for f in extract(candidate)}
+        score = 10 * len(answer_figs & figs) + len(answer_grams & bigrams(fold(candidate)))
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+class AnswerChain:
+    """Grounded answers with verified citations over a retriever and a document registry."""
+
+    def __init__(
+        self,
+        search: Search,
+        docs: Docs,
+        llm: AnswerBackend,
+        settings: Settings,
+        *,
+        rerank: Rerank | None = None,
+    ) -> None:
+        self.search = search
+        self.docs = docs
+        self.llm = llm
+        self.settings = settings
+        self.rerank = rerank
+        self._runnable: Runnable[dict[str, Any], ChainEvent] = (
+            RunnableLambda(self._prepare).with_config(run_name="rewrite_and_retrieve")
+            | RunnableGenerator(self._respond).with_config(run_name="generate_and_verify")
+        ).with_config(run_name="answer_chain")
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def as_runnable(self) -> Runnable[dict[str, Any], ChainEvent]:
+        """The LCEL pipeline; input {"question", "history", "audience", "flt"}, streamed output: ChainEvents."""
+        return self._runnable
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[tuple[str, str]] = (),
+        audience: str = "citizen",
+        flt: Filter | None = None,
+    ) -> Iterator[ChainEvent]:
+        """Events in order: tokens (verified sentences), dropped sentences, citations, a refusal if any, done."""
+        yield from self._runnable.stream(
+            {"question": question, "history": list(history), "audience": audience, "flt": flt}
+        )
+
+    def invoke(
+        self,
+        question: str,
+        history: Sequence[tuple[str, str]] = (),
+        audience: str = "citizen",
+        flt: Filter | None = None,
+    ) -> Answer:
+        """The final verified answer (the DoneEvent's)."""
+        for event in self.stream(question, history, audience, flt):
+            if isinstance(event, DoneEvent):
+                return event.answer
+        raise RuntimeError("answer chain ended without a DoneEvent")  # pragma: no cover - _respond always ends with one
+
+    # -- steps --------------------------------------------------------------------------------
+
+    def _prepare(self, inputs: Mapping[str, Any]) -> _State:
+        question = str(inputs["question"])
+        history = [(str(u), str(a)) for u, a in inputs.get("history") or ()]
+        audience = str(inputs.get("audience") or "citizen")
+        flt = inputs.get("flt")
+        timings: dict[str, float] = {}
+        start = time.perf_counter()
+        standalone = rewrite(question, history, llm=self.llm.complete if history else None)
+        timings["rewrite"] = _ms(start)
+        start = time.perf_counter()
+        hits = list(self.search(standalone, self.settings.top_k, flt, audience))
+        if self.rerank is not None and hits:
+            hits = self.rerank(standalone, hits)
+        timings["retrieve"] = _ms(start)
+        log.debug("问题 %r 改写为 %r，检索到 %d 段", question, standalone, len(hits))
+        return _State(question, standalone, audience, flt, metadata_intent(standalone), hits, timings)
+
+    def _respond(self, states: Iterator[_State]) -> Iterator[ChainEvent]:
+        for state in states:
+            start = time.perf_counter()
+            routed = self._metadata_events(state) if state.intent else None
+            if routed is not None:
+                yield from routed
+                continue
+            yield from self._answer_events(state, start)
+
+    # -- ordinary answers ---------------------------------------------------------------------
+
+    def _answer_events(self, state: _State, start: float) -> Iterator[ChainEvent]:
+        passages = from_hits(state.hits)
+        terms = key_terms(state.standalone)
+        evidence = assess(terms, passages)
+        if not passages or evidence.score < self.settings.evidence_threshold:
+            state.timings["generate"] = 0.0
+            yield from self._refuse(state, self._gate_reason(passages, evidence), ())
+            return
+        yield from self._generate_and_verify(state, passages, self.llm.generate(state.standalone, passages), start)
+
+    @staticmethod
+    def _gate_reason(passages: Sequence[Passage], evidence: Evidence) -> str:
+        if not passages:
+            return refusal.NO_EVIDENCE
+        return refusal.LOW_COVERAGE
+
+    def _generate_and_verify(
+        self, state: _State, passages: Sequence[Passage], pieces: Iterator[str], start: float
+    ) -> Iterator[ChainEvent]:
+        by_number = {p.n: p.evidence_citation() for p in passages}
+        kept: list[str] = []
+        dropped: list[str] = []
+        quotes: dict[int, list[str]] = {}
+        saw_refusal = False
+        refusal_norm = normalise(refusal.refusal_text())
+
+        def handle(sentence: str) -> Iterator[ChainEvent]:
+            nonlocal saw_refusal
+            if refusal.is_refusal(sentence) or (len(sentence) > 4 and normalise(sentence) in refusal_norm):
+                saw_refusal = True
+                return
+            problem = verify_sentence(sentence, by_number)
+            if problem is not None:
+                log.info("丢弃未通过引用核验的句子：%s（%s）", problem.sentence, problem.reason)
+                dropped.append(problem.sentence)
+                yield DroppedEvent(problem.sentence, problem.reason)
+                return
+            numbers = cited_numbers(sentence)
+            if not numbers:
+                return  # connectives without a source are not part of a grounded answer
+            for n in numbers:
+                quote = best_quote(sentence, by_number[n].passage)
+                if quote and quote not in quotes.setdefault(n, []):
+                    quotes[n].append(quote)
+            kept.append(sentence)
+            yield TokenEvent(sentence)
+
+        buffer = ""
+        for piece in pieces:
+            buffer += piece
+            sentences = split_sentences(buffer)
+            if len(sentences) > 1:
+                for sentence in sentences[:-1]:
+                    yield from handle(sentence)
+                buffer = buffer[buffer.rfind(sentences[-1]) :]
+        for sentence in split_sentences(buffer):
+            yield from handle(sentence)
+        state.timings["generate"] = _ms(start)
+
+        if not kept:
+            reason = refusal.NO_ANSWER if saw_refusal or not dropped else refusal.UNSUPPORTED
+            yield from self._refuse(state, reason, tuple(dropped))
+            return
+        by_n = {p.n: p for p in passages}
+        citations = tuple(by_n[n].citation("".join(qs)) for n, qs in quotes.items())
+        for citation in citations:
+            yield CitationEvent(citation)
+        answer = Answer(
+            answer="".join(kept),
+            refused=False,
+            citations=citations,
+            dropped=tuple(dropped),
+            timings_ms=dict(state.timings),
+            question=state.question,
+            standalone_question=state.standalone,
+        )
+        yield DoneEvent(answer)
+
+    def _refuse(self, state: _State, reason: str, dropped: tuple[str, ...]) -> Iterator[ChainEvent]:
+        text = refusal.refusal_text()
+        state.timings.setdefault("generate", 0.0)
+        yield RefusalEvent(text, reason)
+        yield DoneEvent(
+            Answer(
+                answer=text,
+                refused=True,
+                citations=(),
+                dropped=dropped,
+                timings_ms=dict(state.timings),
+                question=state.question,
+                standalone_question=state.standalone,
+            )
+        )
+
+    # -- metadata route -------------------------------------------------------------------------
+
+    def _visible_docs(self, state: _State) -> list[DocumentRecord]:
+        docs = self.docs()
+        if state.audience != "staff":
+            docs = [d for d in docs if d.visibility == "public"]
+        if state.flt is not None and not state.flt.is_empty():
+            docs = [d for d in docs if state.flt.matches(self._doc_meta(d))]
+        return docs
+
+    @staticmethod
+    def _doc_meta(doc: DocumentRecord) -> dict[str, Any]:
+        meta: dict[str, Any] = dict(doc.meta.to_dict())
+        meta.update(source=doc.source, visibility=doc.visibility)
+        return meta
+
+    def _find_document(self, state: _State, terms: QueryTerms) -> DocumentRecord | None:
+        docs = self._visible_docs(state)
+        asked_numbers = [f.text for f in extract(state.standalone) if f.kind == "doc_number"]
+        for doc in docs:
+            if doc.meta.doc_number and any(is_supported(n, doc.meta.doc_number) for n in asked_numbers):
+                return doc
+        by_source = {d.source: d for d in docs}
+        for hit in state.hits:
+            found = by_source.get(str(hit.meta.get("source", "")))
+            if found is None:
+                continue
+            m = found.meta
+            about = fold(" ".join(filter(None, [m.title, m.region, m.doc_number, m.issuer])))
+            if not missing_constraints(replace(terms, numbers=()), about + " " + fold(display_text(hit))):
+                return found
+        return None
+
+    def _metadata_events(self, state: _State) -> Iterator[ChainEvent] | None:
+        terms = key_terms(state.standalone)
+        doc = self._find_document(state, terms)
+        if doc is None:
+            return None
+        meta = doc.meta
+        subject = f"《{meta.title}》" if meta.title else doc.source
+        if state.intent == "doc_number" and meta.doc_number:
+            facts, sentence = [meta.doc_number], f"{subject}的文号是{meta.doc_number}"
+        elif state.intent == "issuer" and meta.issuer:
+            facts = [meta.issuer, meta.doc_number] if meta.doc_number else [meta.issuer]
+            sentence = f"{meta.doc_number or subject}由{meta.issuer}印发"
+        elif state.intent == "date" and meta.date:
+            facts = [_iso_to_chinese(meta.date)]
+            sentence = f"{subject}的印发日期是{facts[0]}"
+        else:
+            return None
+        passage = self._citing_passage(state, doc, facts)
+        start = time.perf_counter()
+        pieces = iter([f"{sentence}[1]。"])
+        return self._generate_and_verify(state, [passage], pieces, start)
+
+    def _citing_passage(self, state: _State, doc: DocumentRecord, facts: Sequence[str]) -> Passage:
+        """A chunk of the document that states the facts; else the document's metadata record, cited as such."""
+        flt = (state.flt or Filter()).with_equals("source", [doc.source])
+        candidates = [h for h in state.hits if h.meta.get("source") == doc.source]
+        try:
+            candidates += self.search(" ".join(facts), self.settings.top_k, flt, state.audience)
+        except Exception as exc:  # the metadata answer must not fail because a second search did
+            log.warning("查找含有“%s”的段落失败：%s", "、".join(facts), exc)
+
+        def states(fact: str, text: str) -> bool:
+            return fold(fact) in fold(text) or bool(extract(fact) and is_supported(fact, text))
+
+        for hit in candidates:
+            text = display_text(hit)
+            if all(states(fact, text) for fact in facts):
+                return replace(from_hits([hit])[0], n=1)
+        meta = doc.meta
+        record = "\n".join(
+            line
+            for line in (
+                f"标题：{meta.title}",
+                f"文号：{meta.doc_number}" if meta.doc_number else "",
+                f"发文机关：{meta.issuer}" if meta.issuer else "",
+                f"日期：{_iso_to_chinese(meta.date)}" if meta.date else "",
+            )
+            if line
+        )
+        hit_meta = self._doc_meta(doc)
+        return Passage(1, f"{doc.source}#meta", doc.source, meta.title, record, record, hit_meta)

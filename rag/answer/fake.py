@@ -1,0 +1,94 @@
+"""A deterministic stand-in for an LLM, for unit tests and the fake OpenAI-compatible server only.
+
+It reads the fenced passages out of the prompt and answers by copying the sentence that best
+matches the question and holds a figure, with its [n]: what a well-behaved model does. The
+``hallucinate`` mode adds a sentence with a figure found in no passage, so tests can prove that
+citation verification drops it; ``refuse`` answers with the refusal sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any, Literal
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+
+from rag.answer.extractive import format_pick, select
+from rag.answer.passages import Passage
+from rag.answer.refusal import refusal_text
+
+FakeMode = Literal["copy", "hallucinate", "refuse"]
+HALLUCINATED = "另据了解，补贴标准为每千瓦时0.87元"
+_PASSAGE = re.compile(r"<<<资料(\d+)>>>\n(.*?)<<<资料\1结束>>>", re.S)
+_QUESTION = re.compile(r"问题：(.*)")
+
+
+def fake_answer(prompt: str, mode: FakeMode = "copy") -> str:
+    """The deterministic reply to an answer prompt (prompts/answer.txt rendered).
+
+    It behaves like a careful model: it quotes the passage sentences that answer (the same
+    selection the extractive backend makes) with their [n], or replies with the refusal sentence.
+    """
+    if mode == "refuse":
+        return refusal_text()
+    questions = _QUESTION.findall(prompt)
+    question = questions[-1].strip() if questions else prompt
+    passages = []
+    for n_text, body in _PASSAGE.findall(prompt):
+        lines = body.split("\n", 1)
+        text = lines[1] if len(lines) > 1 else body
+        title = re.sub(r"^来源：|（[^（）]*）$", "", lines[0]) if len(lines) > 1 else ""
+        passages.append(Passage(int(n_text), "", "", title, text, text))
+    picks = select(question, passages, max_sentences=2)
+    if not picks:
+        return refusal_text()
+    answer = "".join(format_pick(p) for p in picks)
+    if mode == "hallucinate":
+        answer += f"{HALLUCINATED}[{picks[0].n}]。"
+    return answer
+
+
+def prompt_text(messages: Sequence[BaseMessage]) -> str:
+    return "\n".join(str(m.content) for m in messages)
+
+
+class FakeChatModel(BaseChatModel):
+    """LangChain chat model answering with ``fake_answer``; streams it a few characters at a time."""
+
+    mode: FakeMode = "copy"
+    chunk_chars: int = 7
+
+    @property
+    def _llm_type(self) -> str:
+        return "gov-rag-fake"
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self._reply(messages)))])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        reply = self._reply(messages)
+        for i in range(0, len(reply), self.chunk_chars):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=reply[i : i + self.chunk_chars]))
+
+    def _reply(self, messages: Sequence[BaseMessage]) -> str:
+        text = prompt_text(messages)
+        if "改写后的问题" in text:  # prompts/rewrite.txt: echo the last question unchanged
+            found = re.findall(r"最后一个问题：(.*)", text)
+            return found[-1].strip() if found else ""
+        return fake_answer(text, self.mode)

@@ -1,0 +1,506 @@
+"""Question handling before retrieval: folding, follow-up rewriting, metadata routing, key terms.
+
+Rules first, because they need no model and are testable; an LLM rewrite (prompts/rewrite.txt) is
+used only when an LLM backend is configured, and falls back to the rules if its output looks wrong.
+The key terms (places, years, the asked attribute) also drive the refusal decision: a question about
+北京市 must not be answered from a Chongqing document just because the rest of the words match.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import rjieba
+
+from index.textnorm import fold
+from rag.prompts import render
+
+log = logging.getLogger(__name__)
+
+MetaIntent = Literal["doc_number", "issuer", "date"]
+
+_PUNCT = "？?！!。，,、；;：:“”\"'‘’（）()《》〈〉【】[] \t\r\n"
+_INTERROGATIVES = (
+    "是多少",
+    "有多少",
+    "多少",
+    "是什么",
+    "什么",
+    "有哪些",
+    "哪些",
+    "是哪",
+    "哪个",
+    "哪家",
+    "哪天",
+    "哪一天",
+    "哪年",
+    "几月",
+    "几个",
+    "几家",
+    "几",
+    "如何",
+    "怎么",
+    "怎样",
+    "为何",
+    "为什么",
+    "吗",
+    "呢",
+    "何时",
+)
+_STOPWORDS = frozenset(
+    [
+        "的",
+        "了",
+        "是",
+        "在",
+        "和",
+        "与",
+        "及",
+        "对",
+        "把",
+        "被",
+        "为",
+        "有",
+        "中",
+        "上",
+        "下",
+        "里",
+        "请问",
+        "请",
+        "问",
+        "我",
+        "我们",
+        "你",
+        "您",
+        "它",
+        "其",
+        "该",
+        "这",
+        "那",
+        "这个",
+        "那个",
+        "这份",
+        "那份",
+        "这些",
+        "那些",
+        "一下",
+        "一个",
+        "情况",
+        "相关",
+        "关于",
+        "怎么样",
+        "方面",
+        "主要",
+        "具体",
+        "目前",
+        "现在",
+        "今年",
+        "去年",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "么",
+        "到",
+        "达到",
+        "实现",
+        "多",
+        "少",
+        "都",
+        "也",
+        "又",
+        "还",
+        "就",
+        "要",
+        "会",
+        "能",
+        "可以",
+        "哪",
+        "几",
+        "什么",
+        "多少",
+        "哪些",
+        "哪个",
+        "哪家",
+        "哪天",
+        "如何",
+        "怎么",
+        "怎样",
+        "为何",
+        "为什么",
+        "何时",
+        "是否",
+        "有没有",
+        "文件",
+        "提到",
+        "说",
+        "讲",
+        "根据",
+        "按照",
+        "以及",
+        "或者",
+        "并",
+        "等",
+        "共",
+        "总共",
+        "一共",
+        "大约",
+        "约",
+        "印发",
+        "发布",
+        "发",
+        "日期",
+        "时间",
+    ]
+)
+_FIGURE_WORDS = re.compile(
+    r"多少|几[个家项户人亩月年天]?|比例|占比|比重|百分之|增速|增幅|增长率|多大|规模|金额|数量|总量|总额|多高"
+)
+_ANAPHORA = re.compile(r"^(?:那么|那|还有|另外|此外|再问一下|再问|同时)[,，]?")
+_PRONOUN = re.compile(
+    r"(?:这份文件|那份文件|这个文件|该文件|这个方案|该方案|这份方案|这个复函|该复函|它|其|该|这个|那个)"
+)
+_FOLLOWUP_TAIL = re.compile(r"(?:呢|的呢|又如何|又是多少|怎么样)[？?。]?$")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_NOT_PLACES = frozenset(
+    [
+        "园区",
+        "示范区",
+        "开发区",
+        "高新区",
+        "城区",
+        "市区",
+        "辖区",
+        "片区",
+        "库区",
+        "景区",
+        "小区",
+        "社区",
+        "地区",
+        "山区",
+        "集聚区",
+        "全区",
+        "本区",
+        "我区",
+        "该区",
+        "各区",
+        "全市",
+        "本市",
+        "我市",
+        "该市",
+        "各市",
+        "城市",
+        "全县",
+        "本县",
+        "各县",
+        "县区",
+        "区县",
+        "省市",
+        "全省",
+        "本省",
+        "各省",
+        "超市",
+        "上市",
+        "股市",
+        "新区",
+        "区域",
+        "城镇",
+        "乡镇",
+    ]
+)
+_PROVINCES = frozenset(
+    [
+        "北京",
+        "天津",
+        "上海",
+        "重庆",
+        "河北",
+        "山西",
+        "辽宁",
+        "吉林",
+        "黑龙江",
+        "江苏",
+        "浙江",
+        "安徽",
+        "福建",
+        "江西",
+        "山东",
+        "河南",
+        "湖北",
+        "湖南",
+        "广东",
+        "海南",
+        "四川",
+        "贵州",
+        "云南",
+        "陕西",
+        "甘肃",
+        "青海",
+        "台湾",
+        "内蒙古",
+        "广西",
+        "西藏",
+        "宁夏",
+        "新疆",
+        "香港",
+        "澳门",
+        "深圳",
+        "广州",
+        "成都",
+        "武汉",
+        "杭州",
+        "南京",
+        "西安",
+        "苏州",
+        "南充",
+    ]
+)
+_PLACE_SUFFIX = ("省", "市", "区", "县", "镇", "乡")
+_MEASURE_WORDS = frozenset(["个", "家", "项", "户", "名", "人", "亩", "笔", "批", "宗", "口", "场", "的"])
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    """What a passage must contain to answer the question."""
+
+    places: tuple[str, ...]  # 铜梁区, 北京市: a passage about another place does not answer
+    years: tuple[str, ...]  # 2023: a figure for another year is not the answer
+    terms: tuple[tuple[str, float], ...]  # content words and their weights
+    focus: tuple[str, ...]  # the asked attribute, e.g. (规上, 工业, 总产值) before 是多少
+    wants_figure: bool  # 多少/几/比例: the answer sentence must hold a figure
+    numbers: tuple[str, ...] = ()  # other numbers in the question (第126号)
+
+
+# Generic words that name the kind of figure asked, not what it is about: a figure question
+# "产业集群目标规模是多少" is answered by "打造300亿级产业集群" without the words 目标/规模.
+_SOFT_WHEN_FIGURE = frozenset(
+    ["目标", "规模", "数量", "总量", "金额", "数额", "数字", "数据", "水平", "情况", "指标", "多大"]
+)
+
+
+def normalise_question(question: str) -> str:
+    """Traditional -> simplified, full -> half width, pinyin annotations stripped, spaces trimmed."""
+    return fold(question).strip().replace("?", "？")
+
+
+@lru_cache(maxsize=2048)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(t for t in rjieba.cut(text) if t.strip())
+
+
+def _place_stem(place: str) -> str:
+    return place[:-1] if len(place) > 2 and place.endswith(_PLACE_SUFFIX) else place
+
+
+def places(text: str) -> tuple[str, ...]:
+    """Place names in a question: tokens ending in 省/市/区/县 (or split as 铜梁 + 区) and province-level names."""
+    toks = _tokens(fold(text))
+    found: list[str] = []
+    for i, tok in enumerate(toks):
+        name = ""
+        if len(tok) >= 3 and tok.endswith(_PLACE_SUFFIX) and tok not in _NOT_PLACES:
+            name = tok
+        elif (
+            i + 1 < len(toks)
+            and toks[i + 1] in _PLACE_SUFFIX
+            and len(tok) >= 2
+            and re.fullmatch(r"[\u4e00-\u9fff]+", tok)
+        ):
+            name = tok + toks[i + 1]
+        elif tok in _PROVINCES:
+            name = tok
+        if name and name not in _NOT_PLACES and name not in found:
+            found.append(name)
+    return tuple(found)
+
+
+def place_in(place: str, text: str) -> bool:
+    """Whether ``text`` mentions the place, with or without its 区/县/市 suffix."""
+    return _place_stem(place) in text
+
+
+def years(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_YEAR.findall(fold(text))))
+
+
+def _interrogative_at(toks: Sequence[str], i: int) -> bool:
+    return any("".join(toks[i : i + 2]).startswith(w) or toks[i] == w for w in _INTERROGATIVES)
+
+
+def _focus(toks: Sequence[str], content: set[str]) -> tuple[str, ...]:
+    """The asked attribute: words right after the interrogative (多少个项目) or right before it (总产值是多少)."""
+    for i in range(len(toks)):
+        if not _interrogative_at(toks, i):
+            continue
+        after: list[str] = []
+        k = i + 1
+        while k < len(toks) and (toks[k] in _INTERROGATIVES or toks[k] in _MEASURE_WORDS):
+            k += 1
+        while k < len(toks) and toks[k] in content and len(after) < 4:
+            after.append(toks[k])
+            k += 1
+        if after:
+            return tuple(after)
+        before: list[str] = []
+        j = i - 1
+        while j >= 0 and toks[j] in ("是", "有", "的", "为", "达到", "共", "总共", "一共", "了"):
+            j -= 1
+        while j >= 0 and toks[j] in content and len(before) < 4:
+            before.insert(0, toks[j])
+            j -= 1
+        if before:
+            return tuple(before)
+    return ()
+
+
+def key_terms(question: str) -> QueryTerms:
+    """Places, years, weighted content words and the asked attribute of a (standalone) question."""
+    q = normalise_question(question)
+    found_places = places(q)
+    found_years = years(q)
+    toks = _tokens(q)
+    place_parts = {p for pl in found_places for p in (pl, _place_stem(pl))} | set(_PLACE_SUFFIX)
+    content: list[tuple[str, float]] = []
+    for tok in toks:
+        if tok in _STOPWORDS or tok in place_parts or tok.strip(_PUNCT) == "" or _YEAR.fullmatch(tok):
+            continue
+        if re.fullmatch(r"\d+(?:\.\d+)?", tok) or tok in ("年", "月", "日", "号"):
+            continue
+        if len(tok) == 1 and not re.fullmatch(r"[\u4e00-\u9fff]", tok):
+            continue
+        if any(tok.startswith(w) for w in _INTERROGATIVES):
+            continue
+        weight = 0.5 if len(tok) == 1 else float(min(len(tok), 4))
+        if all(t != tok for t, _ in content):
+            content.append((tok, weight))
+    wants_figure = bool(_FIGURE_WORDS.search(q))
+    if wants_figure and any(t not in _SOFT_WHEN_FIGURE for t, _ in content):
+        content = [(t, w) for t, w in content if t not in _SOFT_WHEN_FIGURE]
+    focus = _focus(toks, {t for t, _ in content})
+    numbers = tuple(n for n in re.findall(r"\d+(?:\.\d+)?", q) if n not in found_years)
+    return QueryTerms(
+        places=found_places,
+        years=found_years,
+        terms=tuple(content),
+        focus=focus,
+        wants_figure=wants_figure,
+        numbers=numbers,
+    )
+
+
+_DOC_NUMBER_Q = re.compile(r"文号|发文字号|发文编号")
+_ISSUER_Q = re.compile(
+    r"哪个单位|哪个部门|哪家单位|哪个机关|哪个机构|什么单位|什么部门|什么机关|发文机关|发文单位|印发单位|谁发|谁印发|谁签发|由谁|谁出具|哪个委|哪里发"
+)
+_DATE_Q = re.compile(
+    r"哪天|哪一天|什么时候|何时|什么时间|哪年哪月|几月几[日号]|成文日期|发文日期|印发日期|发布日期|日期是"
+)
+_DOC_VERB = re.compile(r"印发|发布|发文|签发|出台|成文|发的|下发|公布|日期")
+
+
+def metadata_intent(question: str) -> MetaIntent | None:
+    """Route questions about a document's 文号, issuer or date to its metadata instead of passages."""
+    q = normalise_question(question)
+    if _DOC_NUMBER_Q.search(q):
+        return "doc_number"
+    if _ISSUER_Q.search(q):
+        return "issuer"
+    if _DATE_Q.search(q) and _DOC_VERB.search(q):
+        return "date"
+    return None
+
+
+def is_follow_up(question: str) -> bool:
+    """A question that leans on the previous turn (那…, …呢, 它/该文件, or too short to stand alone)."""
+    q = normalise_question(question).strip(_PUNCT)
+    if _ANAPHORA.match(q) or _FOLLOWUP_TAIL.search(q) or _PRONOUN.search(q):
+        return True
+    return len(q) <= 6
+
+
+def _tail(question: str) -> str:
+    """The interrogative ending of a question (是多少？), to complete a bare follow-up like 工业增加值呢？."""
+    q = question.rstrip(_PUNCT)
+    for w in _INTERROGATIVES:
+        idx = q.rfind(w)
+        if idx >= 0 and w not in ("吗", "呢"):
+            start = idx - 1 if idx > 0 and q[idx - 1] == "是" and not w.startswith("是") else idx
+            return q[start:] + "？"
+    return "？"
+
+
+def _topic(question: str) -> str:
+    """What the previous question was about: its text before the first 的 or interrogative."""
+    q = question.rstrip(_PUNCT)
+    idx = q.find("的")
+    if idx > 0:
+        return q[:idx]
+    terms = key_terms(q)
+    return "".join(terms.places) + "".join(f"{y}年" for y in terms.years)
+
+
+def _rule_rewrite(question: str, previous: str) -> str:
+    q = normalise_question(question)
+    core = _ANAPHORA.sub("", q).strip()
+    bare = bool(_FOLLOWUP_TAIL.search(core))
+    core = _FOLLOWUP_TAIL.sub("", core).rstrip(_PUNCT)
+    prev_terms = key_terms(previous)
+    cur_terms = key_terms(core)
+    if _PRONOUN.search(core):
+        core = _PRONOUN.sub(_topic(previous), core, count=1)
+        cur_terms = key_terms(core)
+    prefix = ""
+    if not cur_terms.places and prev_terms.places and not any(place_in(p, core) for p in prev_terms.places):
+        prefix += "".join(prev_terms.places)
+    if not cur_terms.years and prev_terms.years:
+        prefix += "".join(f"{y}年" for y in prev_terms.years)
+    has_content = bool(cur_terms.terms)
+    if not has_content and cur_terms.years and prev_terms.years:
+        # 2022年呢？ -> the previous question with the year replaced.
+        swapped = previous.rstrip(_PUNCT)
+        for old, new in zip(prev_terms.years, cur_terms.years, strict=False):
+            swapped = swapped.replace(old, new)
+        return swapped + "？"
+    if bare or not re.search("|".join(map(re.escape, _INTERROGATIVES)), core):
+        core += _tail(previous)
+    elif not core.endswith(("？", "?")):
+        core += "？"
+    if prefix and core.startswith(prefix):
+        prefix = ""
+    return prefix + core
+
+
+def rewrite(
+    question: str,
+    history: Sequence[tuple[str, str]] = (),
+    llm: Callable[[str], str | None] | None = None,
+) -> str:
+    """A standalone question: the follow-up completed with the place, year and topic of earlier turns.
+
+    ``llm`` is a text-completion function (the configured LLM backend's ``complete``); when it is
+    None or its output is unusable the rule-based rewrite is used.
+    """
+    q = normalise_question(question)
+    if not history or not is_follow_up(q):
+        return q
+    previous = ""
+    for user_turn, _ in history:
+        turn = normalise_question(user_turn)
+        previous = _rule_rewrite(turn, previous) if previous and is_follow_up(turn) else turn
+    if llm is not None:
+        lines = "\n".join(f"用户：{u}\n助手：{a}" for u, a in history)
+        try:
+            out = llm(render("rewrite", history=lines, question=q))
+        except Exception as exc:  # a flaky endpoint must not stop the answer: fall back to rules
+            log.warning("LLM 改写问题失败，改用规则改写：%s", exc)
+            out = None
+        if out:
+            candidate = normalise_question(out.strip().splitlines()[0] if out.strip() else "")
+            if 2 <= len(candidate) <= 200:
+                return candidate
+    return _rule_rewrite(q, previous)

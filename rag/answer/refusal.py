@@ -1,0 +1,37 @@
+"""What the assistant says when the documents do not cover a question: plainly, without guessing.
+
+The UI shows ``REFUSAL_SUGGESTION`` as a hint of where to ask instead (12345 hotline).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rag.prompts import render
+
+REFUSAL_SUGGESTION = "如需进一步了解，可拨打12345政务服务便民热线，或咨询相关主管部门。"
+NO_EVIDENCE = "no_evidence"  # retrieval found nothing usable
+LOW_COVERAGE = "low_coverage"  # the best passage does not cover the question's key terms
+UNSUPPORTED = "unsupported"  # every answer sentence failed citation verification
+NO_ANSWER = "no_answer"  # the backend itself found no answer in the passages
+
+REASONS: dict[str, str] = {
+    NO_EVIDENCE: "没有检索到相关文件内容",
+    LOW_COVERAGE: "检索到的内容没有覆盖问题中的关键信息",
+    UNSUPPORTED: "回答中的内容无法在所引资料中得到核实",
+    NO_ANSWER: "资料中没有能回答该问题的句子",
+}
+
+
+@lru_cache(maxsize=1)
+def refusal_text() -> str:
+    """The refusal sentence shown to users (prompts/refusal.txt), including the suggestion."""
+    return render("refusal", suggestion=REFUSAL_SUGGESTION)
+
+
+REFUSAL_TEXT_PREFIX = "抱歉，现有文件中没有找到能回答这个问题的内容"
+
+
+def is_refusal(text: str) -> bool:
+    """Whether a backend's raw output is the refusal sentence (LLMs are told to reply with it verbatim)."""
+    return REFUSAL_TEXT_PREFIX in text
