@@ -1,0 +1,126 @@
+"""The development set is valid against the corpus, and the loader rejects broken files clearly."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from eval.dataset import DatasetError, EvalItem, detect_format, load_dataset, write_jsonl
+from index.textnorm import fold_for_match
+
+REPO = Path(__file__).resolve().parents[2]
+DEV = REPO / "eval" / "datasets" / "dev.jsonl"
+CORPUS = REPO / "eval" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def dev() -> list[EvalItem]:
+    return load_dataset(DEV)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> dict[str, str]:
+    return {p.name: fold_for_match(p.read_text(encoding="utf-8")) for p in CORPUS.glob("*.txt")}
+
+
+def test_dev_set_size_and_kinds(dev: list[EvalItem]) -> None:
+    kinds = Counter(item.kind for item in dev)
+    assert len(dev) >= 80
+    minimum = {"fact": 35, "metadata": 10, "traditional": 8, "cross": 5, "followup": 5, "unanswerable": 15}
+    for kind, least in minimum.items():
+        assert kinds[kind] >= least, (kind, kinds[kind])
+
+
+def test_every_evidence_is_in_a_gold_document(dev: list[EvalItem], corpus: dict[str, str]) -> None:
+    for item in dev:
+        for doc in item.gold_docs:
+            assert doc in corpus, (item.id, doc)
+        for evidence in item.evidence:
+            folded = fold_for_match(evidence)
+            assert any(folded in corpus[d] for d in item.gold_docs), (item.id, evidence)
+        # every gold document is backed by at least one evidence string
+        for doc in item.gold_docs:
+            assert any(fold_for_match(e) in corpus[doc] for e in item.evidence), (item.id, doc)
+
+
+def test_every_answer_string_is_in_the_evidence(dev: list[EvalItem]) -> None:
+    for item in dev:
+        if not item.answerable:
+            assert not (item.answers or item.gold_docs or item.evidence), item.id
+            continue
+        assert item.answers and item.evidence and item.gold_docs, item.id
+        for answer in item.answers:
+            assert any(fold_for_match(answer) in fold_for_match(e) for e in item.evidence), (item.id, answer)
+
+
+def test_kind_specific_rules(dev: list[EvalItem]) -> None:
+    for item in dev:
+        if item.kind == "cross":
+            assert len(set(item.gold_docs)) >= 2, item.id
+        if item.kind == "followup":
+            assert item.history, item.id
+        if item.kind == "traditional":
+            # written in traditional characters: folding to simplified changes the question
+            assert fold_for_match(item.question) != item.question.replace(" ", ""), item.id
+        if item.kind == "unanswerable":
+            assert not item.answerable, item.id
+
+
+def test_seed_metadata(dev: list[EvalItem]) -> None:
+    answers = {a for item in dev if item.kind == "metadata" for a in item.answers}
+    assert {
+        "铜经信函〔2024〕54号",
+        "重庆市铜梁区经济和信息化委员会",
+        "2024-06-04",
+        "重庆市合川区人民政府办公室",
+    } <= answers
+
+
+def test_round_trip(tmp_path: Path, dev: list[EvalItem]) -> None:
+    out = tmp_path / "copy.jsonl"
+    write_jsonl(dev, out)
+    assert load_dataset(out) == dev
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"id": "q1"}\n', "question"),
+        ('{"id": "q1", "question": "x", "answers": "a", "answerable": "yes"}\n', "answerable"),
+        ('{"id": "q1", "question": "x", "answerable": false, "answers": ["a"]}\n', "answerable 为 false"),
+        ('{"id": "q1", "question": "x", "history": [["only one"]]}\n', "history"),
+        ('{"id": "q1", "question": "x"}\n{"id": "q1", "question": "y"}\n', "重复"),
+        ('{"id": "q1", "question": "x"}\n{not json\n', ":2"),
+        ("just text\n", "无法识别"),
+    ],
+)
+def test_loader_errors_name_the_problem(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DatasetError, match=message):
+        load_dataset(path)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(DatasetError, match="找不到评测集文件"):
+        load_dataset(tmp_path / "nope.jsonl")
+
+
+def test_defaults_and_single_string_answers(tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonl"
+    lines = [{"id": 7, "question": "问题", "answers": "答案"}, {"id": "n", "question": "无答案", "answerable": False}]
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), encoding="utf-8")
+    items = load_dataset(path)
+    assert items[0] == EvalItem(id="7", question="问题", answers=("答案",), kind="fact")
+    assert items[1].kind == "unanswerable"
+
+
+def test_detect_format() -> None:
+    assert detect_format('{"id": 1, "question": "q"}\n') == "ours"
+    assert detect_format('{"question_id": "x", "question": "q", "answer_paragraphs": []}\n') == "dureader"
+    assert detect_format('{"questanswer_1doc": []}') == "crud"
+    assert detect_format('[{"questions": "q", "news1": "n", "answers": "a"}]') == "crud"
+    assert detect_format("") == "unknown"
