@@ -249,3 +249,46 @@ def _pack(units: list[tuple[int, int]], chunk_size: int, overlap: int) -> list[t
             k -= 1
         i = k
     return spans
+
+
+CARD_HEADING = "文件信息"
+
+
+def _date_words(meta: DocMeta) -> str:
+    """2024-06-04 as 2024年6月4日 (or 2024年5月 at month precision), the way Chinese text writes it."""
+    if not meta.date:
+        return ""
+    year, month, day = (int(p) for p in meta.date.split("-"))
+    if meta.date_precision == "year":
+        return f"{year}年"
+    if meta.date_precision == "month":
+        return f"{year}年{month}月"
+    return f"{year}年{month}月{day}日"
+
+
+def metadata_card(source: str, meta: DocMeta, position: int) -> Chunk:
+    """A passage stating the document's metadata, so 文号/发文机关/日期 questions retrieve and cite a real
+    passage (page headers holding them are removed by cleaning) and their figures can be verified."""
+    parts = [f"标题：{meta.title}"]
+    if meta.doc_number:
+        parts.append(f"文号：{meta.doc_number}")
+    if meta.issuer:
+        parts.append(f"发文机关：{meta.issuer}")
+    if meta.date:
+        parts.append(f"日期：{meta.date}（{_date_words(meta)}）")
+    if meta.region:
+        parts.append(f"地区：{meta.region}")
+    parts.append(f"文种：{meta.doc_type}")
+    if meta.incomplete:
+        parts.append("说明：原文不完整，部分内容被来源网站隐藏")
+    text = "；".join(parts) + "。"
+    return Chunk(
+        id=Chunk.make_id(source, position, text),
+        source=source,
+        position=position,
+        text=text,
+        index_text=fold(f"{meta.title} {CARD_HEADING}\n{text}"),
+        heading_path=(CARD_HEADING,),
+        start=0,
+        end=0,
+    )

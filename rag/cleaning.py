@@ -54,11 +54,12 @@ class _Rules:
     breadcrumb: tuple[re.Pattern[str], ...]
     line: tuple[re.Pattern[str], ...]
     truncation: tuple[re.Pattern[str], ...]
+    strip: tuple[re.Pattern[str], ...]
 
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    rules: dict[str, list[re.Pattern[str]]] = {"breadcrumb": [], "line": [], "truncation": []}
+    rules: dict[str, list[re.Pattern[str]]] = {"breadcrumb": [], "line": [], "truncation": [], "strip": []}
     text = resources.files("rag").joinpath("data/boilerplate.txt").read_text(encoding="utf-8")
     for raw in text.splitlines():
         if not raw.strip() or raw.lstrip().startswith("#"):
@@ -101,7 +102,13 @@ def drop_boilerplate(lines: list[str], removed: list[str] | None = None) -> list
     rules = _rules()
     lines = _drop_above_breadcrumb(lines, removed)
     kept: list[str] = []
-    for ln in lines:
+    for raw in lines:
+        ln = raw
+        for pattern in rules.strip:
+            ln = pattern.sub("", ln)
+        if not ln.strip():
+            _note(removed, raw)
+            continue
         if any(p.search(ln) for p in (*rules.breadcrumb, *rules.line)) or is_menu_line(ln):
             _note(removed, ln)
             continue

@@ -15,7 +15,7 @@ from typing import Any
 
 from index.base import SearchBackend
 from index.records import Record
-from rag.chunking import chunk_document
+from rag.chunking import chunk_document, metadata_card
 from rag.cleaning import clean
 from rag.errors import DocumentError, RagError
 from rag.loaders import SUPPORTED_SUFFIXES, iter_files, load_file
@@ -127,6 +127,7 @@ def _prepare(path: Path, visibility: str, settings: Settings, registry: Registry
     cleaned = clean(loaded)
     meta = extract_meta(loaded, cleaned)
     chunks = chunk_document(loaded.source, cleaned.text, meta, settings.chunk_size, settings.chunk_overlap)
+    chunks.append(metadata_card(loaded.source, meta, len(chunks)))
     return _Prepared(
         source=loaded.source,
         path=str(path),

@@ -128,3 +128,25 @@ def test_empty_text_and_bad_settings() -> None:
     assert "empty.txt" in str(exc.value)
     with pytest.raises(ConfigError, match="RAG_CHUNK_OVERLAP"):
         chunk_document("x.txt", "正文。", META, chunk_size=100, overlap=100)
+
+
+def test_metadata_card_states_the_metadata_as_a_citable_passage() -> None:
+    from rag.chunking import metadata_card
+    from rag.models import DocMeta
+
+    meta = DocMeta(
+        title="关于第126号建议的复函",
+        doc_number="铜经信函〔2024〕54号",
+        issuer="重庆市铜梁区经济和信息化委员会",
+        date="2024-06-04",
+        date_precision="day",
+        region="铜梁区",
+        doc_type="复函",
+    )
+    card = metadata_card("000.txt", meta, 7)
+    assert card.position == 7 and card.source == "000.txt"
+    for fact in ("铜经信函〔2024〕54号", "重庆市铜梁区经济和信息化委员会", "2024-06-04", "2024年6月4日", "复函"):
+        assert fact in card.text
+    assert card.id == metadata_card("000.txt", meta, 7).id
+    month = metadata_card("003.txt", DocMeta(title="汇报", date="2024-05-01", date_precision="month"), 0)
+    assert "2024年5月" in month.text and "2024年5月1日" not in month.text
