@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import pytest
+from pydantic import SecretStr
+
+from rag.settings import Settings
+from tests.ui.fakes import FakeAssistant
+from ui.app import build_app
+from ui.auth import StaffSession
+
+
+def _staff_settings(tmp_path: Path) -> Settings:
+    return Settings(home=tmp_path, staff_user="staff", staff_password=SecretStr("s3cret"))
+
+
+def _texts(app: gr.Blocks) -> list[str]:
+    out: list[str] = []
+    for block in app.blocks.values():
+        for attr in ("label", "placeholder", "info"):
+            value = getattr(block, attr, None)
+            if isinstance(value, str):
+                out.append(value)
+        if isinstance(block, gr.Button | gr.DownloadButton) and isinstance(block.value, str):
+            out.append(block.value)
+    return out
+
+
+def test_staff_tab_explains_how_to_enable_it_when_unconfigured(tmp_path: Path) -> None:
+    app = build_app(FakeAssistant(), Settings(home=tmp_path))
+    notes = [b.value for b in app.blocks.values() if isinstance(b, gr.Markdown) and b.elem_id == "staff-disabled"]
+    assert len(notes) == 1 and "RAG_STAFF_USER" in notes[0] and "RAG_STAFF_PASSWORD" in notes[0]
+    assert not any(getattr(f, "name", "") == "do_login" for f in app.fns.values())
+
+
+def test_no_english_labels_or_placeholders(tmp_path: Path) -> None:
+    app = build_app(FakeAssistant(), _staff_settings(tmp_path))
+    texts = _texts(app)
+    assert "发送" in texts and "登录" in texts
+    allowed = {"Word", "docx", "txt", "md", "html", "pdf", "GBK", "UTF"}
+    english = [t for t in texts if any(w not in allowed for w in re.findall(r"[A-Za-z]{2,}", t))]
+    assert english == []
+
+
+def _call(fn: Any, args: list[Any]) -> Any:
+    result = fn(*args)
+    if inspect.isgenerator(result):
+        return next(result)
+    return result
+
+
+def test_every_staff_handler_checks_login_server_side(tmp_path: Path) -> None:
+    """Hiding the workspace is not the guard: each handler taking the staff state refuses anonymous sessions."""
+    fake = FakeAssistant()
+    app = build_app(fake, _staff_settings(tmp_path))
+    guarded = []
+    for dep in app.fns.values():
+        states = [i for i, c in enumerate(dep.inputs) if isinstance(c, gr.State) and isinstance(c.value, StaffSession)]
+        if not states or dep.name in ("do_login", "do_logout"):
+            continue
+        guarded.append(dep.name)
+        args: list[Any] = [None] * len(dep.inputs)
+        args[states[0]] = StaffSession()
+        for i, c in enumerate(dep.inputs):
+            if isinstance(c, gr.State) and i != states[0]:
+                args[i] = c.value
+            if isinstance(c, gr.Textbox):
+                args[i] = "铜梁区"
+        with pytest.raises(gr.Error, match="请先登录"):
+            _call(dep.fn, args)
+    assert {"do_search", "do_refresh", "do_upload", "do_visibility", "do_remove", "do_draft", "respond"} <= set(guarded)
+    assert fake.calls == [] and fake.searches == []
+
+
+def test_staff_handlers_work_after_login(tmp_path: Path) -> None:
+    fake = FakeAssistant()
+    app = build_app(fake, _staff_settings(tmp_path))
+    fns = {dep.name: dep.fn for dep in app.fns.values()}
+    logged_in = StaffSession(logged_in=True, user="staff")
+    html = fns["do_search"]("757.2亿元", "全部", "全部", "全部", "全部", "全部", "", "", 5, logged_in)
+    assert "铜经信函〔2024〕54号" in html
+    assert fake.searches[-1][3] == "staff"
+    bad_date = fns["do_search"]("757.2亿元", "全部", "全部", "全部", "全部", "全部", "昨天", "", 5, logged_in)
+    assert "无法识别" in bad_date
+
+    good = tmp_path / "新文件.txt"
+    good.write_text("独特事实：示范区共有42家企业。", encoding="utf-8")
+    bad = tmp_path / "扫描件.pdf"
+    bad.write_bytes(b"%PDF")
+    out = fns["do_upload"]([str(good), str(bad)], "internal", logged_in, progress=lambda *a, **k: None)
+    report_html, table_html = out[0], out[2]
+    assert "新增 1 个" in report_html and "扫描件.pdf" in report_html and "不支持" in report_html
+    assert "新文件.txt" in table_html and "内部" in table_html
+    assert fake.documents["新文件.txt"].visibility == "internal"
+
+    msg = fns["do_remove"](["新文件.txt"], False, logged_in)[0]
+    assert "确认" in msg and "新文件.txt" in fake.documents
+    msg = fns["do_remove"](["新文件.txt"], True, logged_in)[0]
+    assert "已删除 1 个" in msg and "新文件.txt" not in fake.documents
+
+
+class _DraftingFake(FakeAssistant):
+    """Adds the optional drafting calls, shaped like rag.drafting.ReplyDraft."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.exported: list[Path] = []
+
+    def draft_reply(self, topic: str, deputy: str = "", issuer: str = "") -> Any:
+        from rag.drafting import make_draft
+        from rag.models import Answer
+        from tests.ui.fakes import citation
+
+        answer = Answer(answer="2023年规上工业总产值757.2亿元[1]。", refused=False, citations=(citation(1),))
+        return make_draft(topic, answer, deputy, issuer)
+
+    def export_reply_docx(self, draft: Any, path: Path) -> Path:
+        path.write_bytes(b"docx")
+        self.exported.append(path)
+        return path
+
+
+def test_draft_shows_letter_sources_and_offers_docx(tmp_path: Path) -> None:
+    fake = _DraftingFake()
+    app = build_app(fake, _staff_settings(tmp_path))
+    do_draft = next(d.fn for d in app.fns.values() if d.name == "do_draft")
+    letter, sources, download = do_draft("加快工业经济发展", "周练代表", "", StaffSession(logged_in=True, user="s"))
+    assert "周练代表" in letter and '<sup class="cite-ref">[1]</sup>' in letter
+    assert "铜经信函〔2024〕54号" in sources
+    assert download.visible is True and fake.exported and fake.exported[0].suffix == ".docx"
+    assert download.value["orig_name"] == fake.exported[0].name
+
+
+def test_draft_without_facade_support_says_so(tmp_path: Path) -> None:
+    app = build_app(FakeAssistant(), _staff_settings(tmp_path))
+    do_draft = next(d.fn for d in app.fns.values() if d.name == "do_draft")
+    message, _, _ = do_draft("加快工业经济发展", "", "", StaffSession(logged_in=True, user="s"))
+    assert "尚未接入" in message

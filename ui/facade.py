@@ -1,0 +1,45 @@
+"""What the UI needs from ``rag.assistant.Assistant``, as a Protocol.
+
+The UI is typed against this rather than the concrete class so it can be tested with a
+deterministic fake and so it is obvious which facade calls the screens depend on.
+``draft_reply`` / ``export_reply_docx`` are optional and looked up with ``hasattr``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from index.records import Filter, Hit
+from rag.events import ChainEvent
+from rag.models import DocumentRecord
+
+Audience = Literal["citizen", "staff"]
+ProgressCallback = Callable[[int, int, str], None]
+
+
+class AssistantFacade(Protocol):
+    def stream(
+        self,
+        question: str,
+        history: Sequence[tuple[str, str]] = (),
+        audience: Audience = "citizen",
+        flt: Filter | None = None,
+    ) -> Iterator[ChainEvent]: ...
+
+    def search(
+        self, query: str, k: int | None = None, flt: Filter | None = None, audience: Audience = "staff"
+    ) -> list[Hit]: ...
+
+    def ingest(
+        self, paths: Sequence[Path], visibility: str = "public", progress: ProgressCallback | None = None
+    ) -> Any: ...  # rag.ingest.IngestReport (has .to_json())
+
+    def docs(self) -> list[DocumentRecord]: ...
+
+    def remove(self, sources: Sequence[str]) -> list[str]: ...
+
+    def set_visibility(self, source: str, visibility: str) -> None: ...
+
+    def document_text(self, source: str) -> str: ...

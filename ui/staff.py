@@ -1,0 +1,368 @@
+"""Staff workspace: login, filtered search, document management, staff-mode chat, 复函 drafting.
+
+Each handler starts with ``require_staff`` on the session's server-side login state, so a
+call that bypasses the hidden UI (e.g. through the HTTP API) is refused too.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from rag.errors import RagError
+from rag.feedback import FeedbackStore
+from rag.models import DOC_TYPES, Answer, DocumentRecord
+from rag.settings import Settings
+from ui import render
+from ui.auth import DISABLED_NOTE, StaffSession, login, require_staff, staff_enabled
+from ui.chat import build_chat, source_contexts
+from ui.facade import AssistantFacade
+from ui.filters import ANY, FilterInputError, build_filter
+
+log = logging.getLogger(__name__)
+
+VISIBILITY_CHOICES: list[tuple[str, str]] = [("公开", "public"), ("内部", "internal")]
+UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".docx", ".pdf"]
+
+
+@dataclass(frozen=True)
+class DocChoices:
+    """Dropdown choices derived from the current document list."""
+
+    sources: list[str]
+    issuers: list[str]
+    doc_numbers: list[str]
+    regions: list[str]
+
+
+def doc_choices(docs: Sequence[DocumentRecord]) -> DocChoices:
+    def uniq(values: Sequence[str | None]) -> list[str]:
+        return sorted({v for v in values if v})
+
+    return DocChoices(
+        sources=sorted(d.source for d in docs),
+        issuers=uniq([d.meta.issuer for d in docs]),
+        doc_numbers=uniq([d.meta.doc_number for d in docs]),
+        regions=uniq([d.meta.region for d in docs]),
+    )
+
+
+def _error(message: str) -> str:
+    return render.status_html(message, "error")
+
+
+def build_staff_tab(assistant: AssistantFacade, settings: Settings, store: FeedbackStore) -> None:
+    """Lay out the staff tab in the current Blocks context."""
+    if not staff_enabled(settings):
+        gr.Markdown(DISABLED_NOTE, elem_id="staff-disabled")
+        return
+
+    state = gr.State(StaffSession())
+
+    with gr.Column(visible=True, elem_id="staff-login") as login_box:
+        gr.Markdown("### 员工登录\n员工工作台可检索全部文件（含内部文件）、管理文件、起草复函。")
+        user = gr.Textbox(label="用户名", placeholder="请输入用户名", elem_id="staff-user")
+        password = gr.Textbox(label="密码", type="password", placeholder="请输入密码", elem_id="staff-password")
+        login_btn = gr.Button("登录", variant="primary", elem_id="staff-login-btn")
+        login_msg = gr.HTML(elem_id="staff-login-msg")
+
+    with gr.Column(visible=False, elem_id="staff-workspace") as workspace:
+        with gr.Row(elem_classes=["staff-bar"]):
+            whoami = gr.Markdown(elem_id="staff-whoami")
+            logout_btn = gr.Button("退出登录", size="sm", min_width=80, scale=0, elem_id="staff-logout")
+        with gr.Tabs():
+            with gr.Tab("检索", id="staff-search-tab"):
+                search_box = _build_search(assistant, state)
+            with gr.Tab("文件管理", id="staff-docs-tab"):
+                docs = _build_docs(assistant, state, search_box)
+            with gr.Tab("员工问答", id="staff-chat-tab"):
+                gr.Markdown("员工模式：可引用内部文件。回答仍然只依据检索到的文件。")
+                build_chat(assistant, store, "staff", guard=require_staff, guard_state=state, prefix="staff")
+            with gr.Tab("起草复函", id="staff-draft-tab"):
+                _build_draft(assistant, state)
+
+    def do_login(u: str, p: str, s: StaffSession) -> tuple[Any, ...]:
+        new, msg = login(settings, s, u, p)
+        if not new.logged_in:
+            return (new, _error(msg), gr.skip(), gr.skip(), gr.skip(), "", *docs.no_change())
+        return (
+            new,
+            "",
+            gr.Column(visible=False),
+            gr.Column(visible=True),
+            f"已登录：**{new.user}**",
+            "",
+            *docs.refresh(),
+        )
+
+    login_outputs = [state, login_msg, login_box, workspace, whoami, password, *docs.outputs]
+    for trigger in (login_btn.click, password.submit):
+        trigger(do_login, inputs=[user, password, state], outputs=login_outputs, api_visibility="private")
+
+    def do_logout(s: StaffSession) -> tuple[Any, ...]:
+        return StaffSession(), "", gr.Column(visible=True), gr.Column(visible=False), ""
+
+    logout_btn.click(
+        do_logout,
+        inputs=[state],
+        outputs=[state, login_msg, login_box, workspace, whoami],
+        api_visibility="private",
+    )
+
+
+@dataclass(frozen=True)
+class _SearchBox:
+    issuer: gr.Dropdown
+    doc_number: gr.Dropdown
+    region: gr.Dropdown
+
+
+def _build_search(assistant: AssistantFacade, state: gr.State) -> _SearchBox:
+    query = gr.Textbox(label="检索内容", placeholder="输入关键词或问题，例如：新型储能 招商", elem_id="staff-query")
+    with gr.Accordion("筛选条件", open=True):
+        with gr.Row():
+            issuer = gr.Dropdown(
+                label="发文机关", choices=[ANY], value=ANY, allow_custom_value=True, elem_id="flt-issuer"
+            )
+            doc_number = gr.Dropdown(
+                label="文号", choices=[ANY], value=ANY, allow_custom_value=True, elem_id="flt-doc-number"
+            )
+            region = gr.Dropdown(label="地区", choices=[ANY], value=ANY, allow_custom_value=True, elem_id="flt-region")
+        with gr.Row():
+            doc_type = gr.Dropdown(label="文件类型", choices=[ANY, *DOC_TYPES], value=ANY, elem_id="flt-doc-type")
+            visibility = gr.Dropdown(
+                label="可见范围", choices=[("全部", ANY), *VISIBILITY_CHOICES], value=ANY, elem_id="flt-visibility"
+            )
+        with gr.Row():
+            date_from = gr.Textbox(label="起始日期", placeholder="如 2024-01-01 或 2024", elem_id="flt-date-from")
+            date_to = gr.Textbox(label="截止日期", placeholder="如 2024-12-31 或 2024", elem_id="flt-date-to")
+            k = gr.Slider(label="返回条数", minimum=1, maximum=30, value=10, step=1, elem_id="flt-k")
+    search_btn = gr.Button("检索", variant="primary", elem_id="staff-search-btn")
+    results = gr.HTML(elem_id="staff-results")
+
+    def do_search(
+        q: str, iss: str, num: str, reg: str, typ: str, vis: str, d0: str, d1: str, kk: float, s: StaffSession
+    ) -> str:
+        require_staff(s)
+        if not (q or "").strip():
+            return _error("请输入检索内容。")
+        try:
+            flt = build_filter(
+                issuer=iss, doc_number=num, region=reg, doc_type=typ, visibility=vis, date_from=d0, date_to=d1
+            )
+            hits = assistant.search(q.strip(), k=int(kk), flt=flt, audience="staff")
+        except FilterInputError as exc:
+            return _error(str(exc))
+        except RagError as exc:
+            log.warning("staff search failed: %s", exc)
+            return _error(f"检索失败：{exc}")
+        return render.hits_html(hits)
+
+    inputs = [query, issuer, doc_number, region, doc_type, visibility, date_from, date_to, k, state]
+    for trigger in (search_btn.click, query.submit):
+        trigger(do_search, inputs=inputs, outputs=[results], api_visibility="private")
+    return _SearchBox(issuer=issuer, doc_number=doc_number, region=region)
+
+
+@dataclass(frozen=True)
+class _DocsPanel:
+    """The document panel plus how to refresh everything that lists documents."""
+
+    outputs: list[Any]
+    refresh: Callable[[], tuple[Any, ...]]
+
+    def no_change(self) -> tuple[Any, ...]:
+        return tuple(gr.skip() for _ in self.outputs)
+
+
+def _build_docs(assistant: AssistantFacade, state: gr.State, search: _SearchBox) -> _DocsPanel:
+    gr.Markdown("#### 上传文件\n支持 .txt .md .html .docx .pdf（UTF-8 或 GBK 编码）。同名文件内容变化时会替换旧版本。")
+    files = gr.File(label="选择文件（可多选）", file_count="multiple", file_types=UPLOAD_TYPES, elem_id="staff-upload")
+    with gr.Row():
+        upload_vis = gr.Radio(label="可见范围", choices=VISIBILITY_CHOICES, value="public", elem_id="staff-upload-vis")
+        upload_btn = gr.Button("导入", variant="primary", elem_id="staff-upload-btn")
+    report = gr.HTML(elem_id="staff-upload-report")
+
+    gr.Markdown("#### 文件列表")
+    refresh_btn = gr.Button("刷新列表", size="sm", elem_id="staff-docs-refresh")
+    table = gr.HTML(elem_id="staff-docs-table")
+    with gr.Row():
+        vis_source = gr.Dropdown(label="文件", choices=[], elem_id="staff-vis-source")
+        vis_value = gr.Radio(label="可见范围", choices=VISIBILITY_CHOICES, value="public", elem_id="staff-vis-value")
+        vis_btn = gr.Button("修改可见范围", elem_id="staff-vis-btn")
+    with gr.Row():
+        rm_sources = gr.Dropdown(label="要删除的文件", choices=[], multiselect=True, elem_id="staff-rm-sources")
+        rm_confirm = gr.Checkbox(label="我确认删除所选文件及其全部片段", value=False, elem_id="staff-rm-confirm")
+        rm_btn = gr.Button("删除", variant="stop", elem_id="staff-rm-btn")
+    manage_msg = gr.HTML(elem_id="staff-manage-msg")
+
+    outputs: list[Any] = [table, vis_source, rm_sources, search.issuer, search.doc_number, search.region]
+
+    def refresh() -> tuple[Any, ...]:
+        try:
+            docs = assistant.docs()
+        except RagError as exc:
+            log.warning("listing documents failed: %s", exc)
+            return (_error(f"读取文件列表失败：{exc}"), *(gr.skip() for _ in outputs[1:]))
+        c = doc_choices(docs)
+        return (
+            render.docs_table_html(docs),
+            gr.Dropdown(choices=c.sources, value=None),
+            gr.Dropdown(choices=c.sources, value=None),
+            gr.Dropdown(choices=[ANY, *c.issuers]),
+            gr.Dropdown(choices=[ANY, *c.doc_numbers]),
+            gr.Dropdown(choices=[ANY, *c.regions]),
+        )
+
+    def do_refresh(s: StaffSession) -> tuple[Any, ...]:
+        require_staff(s)
+        return refresh()
+
+    def do_upload(
+        paths: list[str] | None,
+        vis: str,
+        s: StaffSession,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008  # Gradio injects the tracker via this default
+    ) -> tuple[Any, ...]:
+        require_staff(s)
+        if not paths:
+            return (_error("请先选择要上传的文件。"), gr.skip(), *(gr.skip() for _ in outputs))
+        tracker = progress
+        tracker(0, desc=f"正在导入 {len(paths)} 个文件…")
+
+        def on_progress(done: int, total: int, message: str) -> None:
+            tracker((done, total) if total > 0 else 0, desc=message or "正在导入…")
+
+        try:
+            result = assistant.ingest([Path(p) for p in paths], visibility=vis, progress=on_progress)
+        except RagError as exc:
+            log.warning("upload failed: %s", exc)
+            return (_error(f"导入失败：{exc}"), gr.skip(), *refresh())
+        summary = result.to_json() if hasattr(result, "to_json") else dict(result)
+        return (render.ingest_report_html(summary), None, *refresh())
+
+    def do_visibility(source: str | None, vis: str, s: StaffSession) -> tuple[Any, ...]:
+        require_staff(s)
+        if not source:
+            return (_error("请先选择文件。"), *(gr.skip() for _ in outputs))
+        try:
+            assistant.set_visibility(source, vis)
+        except RagError as exc:
+            return (_error(f"修改失败：{exc}"), *(gr.skip() for _ in outputs))
+        label = render.visibility_label(vis)
+        return (render.status_html(f"已将 {source} 设为“{label}”。", "ok"), *refresh())
+
+    def do_remove(sources: list[str] | None, confirmed: bool, s: StaffSession) -> tuple[Any, ...]:
+        require_staff(s)
+        if not sources:
+            return (_error("请先选择要删除的文件。"), gr.skip(), *(gr.skip() for _ in outputs))
+        if not confirmed:
+            return (_error("请勾选“我确认删除”后再删除。"), gr.skip(), *(gr.skip() for _ in outputs))
+        try:
+            removed = assistant.remove(sources)
+        except RagError as exc:
+            return (_error(f"删除失败：{exc}"), gr.skip(), *(gr.skip() for _ in outputs))
+        missing = sorted(set(sources) - set(removed))
+        msg = f"已删除 {len(removed)} 个文件。" + (f"未找到：{'、'.join(missing)}。" if missing else "")
+        return (render.status_html(msg, "ok" if not missing else "error"), False, *refresh())
+
+    refresh_btn.click(do_refresh, inputs=[state], outputs=outputs, api_visibility="private")
+    upload_btn.click(
+        do_upload,
+        inputs=[files, upload_vis, state],
+        outputs=[report, files, *outputs],
+        api_visibility="private",
+        concurrency_limit=1,
+        concurrency_id="ingest",
+    )
+    vis_btn.click(
+        do_visibility,
+        inputs=[vis_source, vis_value, state],
+        outputs=[manage_msg, *outputs],
+        api_visibility="private",
+        concurrency_id="ingest",
+    )
+    rm_btn.click(
+        do_remove,
+        inputs=[rm_sources, rm_confirm, state],
+        outputs=[manage_msg, rm_confirm, *outputs],
+        api_visibility="private",
+        concurrency_id="ingest",
+    )
+    return _DocsPanel(outputs=outputs, refresh=refresh)
+
+
+def draft_parts(draft: Any) -> tuple[str, Answer]:
+    """Letter text and the verified answer behind it, from a ``rag.drafting.ReplyDraft`` or a bare ``Answer``."""
+    if isinstance(draft, Answer):
+        return draft.answer, draft
+    text = draft.text() if callable(getattr(draft, "text", None)) else str(getattr(draft, "text", ""))
+    return text, draft.answer
+
+
+def _build_draft(assistant: AssistantFacade, state: gr.State) -> None:
+    gr.Markdown(
+        "#### 起草人大代表建议复函\n粘贴代表建议的内容或主题，系统依据已导入的文件起草复函，"
+        "每一处表述都标注来源。草稿须经人工审核后方可使用。"
+    )
+    topic = gr.Textbox(label="建议内容或主题", lines=4, placeholder="例如：加快全区工业经济发展", elem_id="draft-topic")
+    with gr.Row():
+        deputy = gr.Textbox(label="代表姓名（可选）", placeholder="例如：周练代表", elem_id="draft-deputy")
+        issuer = gr.Textbox(label="承办单位（可选）", placeholder="例如：区经济信息委", elem_id="draft-issuer")
+    draft_btn = gr.Button("起草复函", variant="primary", elem_id="draft-btn")
+    draft_out = gr.HTML(elem_id="draft-output")
+    draft_sources = gr.HTML(elem_id="draft-sources")
+    download = gr.DownloadButton("下载 Word 文档（.docx）", visible=False, elem_id="draft-download")
+
+    def do_draft(text: str, who: str, org: str, s: StaffSession) -> tuple[Any, ...]:
+        require_staff(s)
+        hidden = gr.DownloadButton(visible=False)
+        if not (text or "").strip():
+            return _error("请输入建议内容或主题。"), "", hidden
+        draft_reply = getattr(assistant, "draft_reply", None)
+        if draft_reply is None:
+            return _error("复函起草功能尚未接入（assistant.draft_reply 不存在），请联系管理员。"), "", hidden
+        extra = {k: v.strip() for k, v in (("deputy", who or ""), ("issuer", org or "")) if v.strip()}
+        try:
+            draft = draft_reply(text.strip(), **extra)
+        except RagError as exc:
+            log.warning("draft failed: %s", exc)
+            return _error(f"起草失败：{exc}"), "", hidden
+        letter, answer = draft_parts(draft)
+        note = ""
+        if answer.refused:
+            note = render.status_html("现有文件中没有找到与该建议直接相关的内容，草稿留出了待补充的位置。", "info")
+        sources = render.sources_panel(answer.citations, source_contexts(assistant, answer.citations))
+        return note + render.answer_html(letter), sources, _export(assistant, draft)
+
+    draft_btn.click(
+        do_draft,
+        inputs=[topic, deputy, issuer, state],
+        outputs=[draft_out, draft_sources, download],
+        api_visibility="private",
+    )
+
+
+def _export(assistant: AssistantFacade, draft: Any) -> Any:
+    """A .docx of the draft in a temp folder Gradio may serve; hidden button when export is unavailable."""
+    export = getattr(assistant, "export_reply_docx", None)
+    if export is None:
+        return gr.DownloadButton(visible=False)
+    folder = Path(tempfile.mkdtemp(prefix="rag-draft-"))
+    path = folder / f"复函草稿_{datetime.now().strftime('%Y%m%d_%H%M%S')}.docx"
+    try:
+        export(draft, path)
+        return gr.DownloadButton(value=str(path), visible=True)  # Gradio copies the file into its cache here
+    except (RagError, OSError) as exc:
+        log.warning("docx export failed: %s", exc)
+        return gr.DownloadButton(visible=False)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
