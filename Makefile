@@ -47,7 +47,7 @@ pytest: install browser
 test: lint typecheck pytest
 
 bench: install
-	$(BIN)/python -m eval.bench.scale --out eval/bench/results
+	$(BIN)/python -m eval.bench.scale --out eval/bench/results --sizes 10000 100000
 
 eval: install
 	$(BIN)/rag --home .rag-eval ensure-sample $(SAMPLE)

@@ -22,7 +22,7 @@ class IndexConfig:
     bm25_weight: float = 1.0
     dense_weight: float = 0.15
     candidates: int = 50
-    hnsw_threshold: int = 50_000
+    hnsw_threshold: int = 200_000
     # Added by the index package (defaults keep older callers unchanged):
     bm25_method: str = "lucene"  # bm25s variant; "robertson" reproduces rank-bm25's BM25Okapi
     hnsw_m: int = 32

@@ -40,12 +40,12 @@ class Settings(BaseSettings):
     # Retrieval
     top_k: int = Field(default=5, ge=1, le=100)
     candidates: int = Field(default=50, ge=1, description="Candidates per retriever before fusion.")
-    rrf_k: int = Field(default=60, ge=1)
+    rrf_k: int = Field(default=5, ge=1, description="RRF constant; small k trusts the top ranks (tuned on the dev set).")
     bm25_weight: float = Field(default=1.0, ge=0)
-    dense_weight: float = Field(default=0.35, ge=0)
+    dense_weight: float = Field(default=0.15, ge=0, description="Weight of the dense ranking in fusion.")
     bm25_k1: float = Field(default=1.2, gt=0)
     bm25_b: float = Field(default=0.75, ge=0, le=1)
-    hnsw_threshold: int = Field(default=50_000, ge=0, description="Above this many vectors FAISS switches to HNSW.")
+    hnsw_threshold: int = Field(default=200_000, ge=0, description="Above this many vectors FAISS switches to HNSW.")
     backend: Literal["local", "milvus"] = Field(
         default="local", description="local (BM25 + FAISS) or milvus (milvus-lite)."
     )
