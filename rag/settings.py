@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     # Retrieval
     top_k: int = Field(default=5, ge=1, le=100)
     candidates: int = Field(default=50, ge=1, description="Candidates per retriever before fusion.")
-    rrf_k: int = Field(default=5, ge=1, description="RRF constant; small k trusts the top ranks (tuned on the dev set).")
+    rrf_k: int = Field(default=5, ge=1, description="RRF constant; small k trusts top ranks.")
     bm25_weight: float = Field(default=1.0, ge=0)
     dense_weight: float = Field(default=0.15, ge=0, description="Weight of the dense ranking in fusion.")
     bm25_k1: float = Field(default=1.2, gt=0)
