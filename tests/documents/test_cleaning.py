@@ -50,7 +50,10 @@ def test_site_header_and_navigation_list_removed_seed_004() -> None:
 
 
 def test_page_info_lines_are_kept_without_click_counters() -> None:
-    assert drop_boilerplate(["更新时间:2024-05 来源:网友投稿", "正文。"]) == ["更新时间:2024-05 来源:网友投稿", "正文。"]
+    assert drop_boilerplate(["更新时间:2024-05 来源:网友投稿", "正文。"]) == [
+        "更新时间:2024-05 来源:网友投稿",
+        "正文。",
+    ]
     assert drop_boilerplate(["來源:高新院 日期:2022-01-29 點擊:次"]) == ["來源:高新院 日期:2022-01-29"]
 
 
