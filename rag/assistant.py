@@ -18,7 +18,7 @@ from index.base import IndexConfig, SearchBackend
 from index.embedder import Embedder
 from index.errors import IncompatibleIndexError, SearchIndexError
 from index.records import Filter, Hit, Record
-from rag.drafting import ReplyDraft, export_docx, make_draft
+from rag.drafting import ReplyDraft, draft_answer, export_docx, make_draft
 from rag.errors import ConfigError, RagError
 from rag.events import ChainEvent, DoneEvent
 from rag.ingest import IngestReport, ProgressCallback, chunk_record, ingest_paths
@@ -99,7 +99,6 @@ class Assistant:
         self.embedder = embedder
         self.retriever = Retriever(backend, settings.top_k)
         self._chain = chain
-        self._draft_chain: AnswerChain | None = None
         self._lock = threading.RLock()
 
     @classmethod
@@ -250,19 +249,11 @@ class Assistant:
         raise RagError("回答流程没有给出结果：这是程序错误，请把问题报告给维护者。")
 
     def draft_reply(self, topic: str, deputy: str = "", issuer: str = "") -> ReplyDraft:
-        """A 复函 draft for staff: the verified staff-mode answer on the topic, framed as a letter."""
-        from rag.answer.backends import make_backend
-        from rag.answer.chain import AnswerChain
-
-        if self._draft_chain is None:
-            wide = self.settings.model_copy(update={"max_answer_sentences": max(6, self.settings.max_answer_sentences)})
-            self._draft_chain = AnswerChain(self.search, self.docs, make_backend(wide), wide)
-        answer: Answer | None = None
-        for event in self._draft_chain.stream(topic, (), "staff", None):
-            if isinstance(event, DoneEvent):
-                answer = event.answer
-        if answer is None:
-            raise RagError("起草流程没有给出结果：这是程序错误，请报告维护者。")
+        """A 复函 draft for staff: statements drawn from all documents (internal too), each cited and verified."""
+        if not topic.strip():
+            raise RagError("请先填写代表建议的内容或主题。")
+        with self._lock:
+            answer = draft_answer(self.search, topic, max_statements=max(6, self.settings.max_answer_sentences))
         return make_draft(topic, answer, deputy, issuer)
 
     @staticmethod

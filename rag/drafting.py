@@ -8,11 +8,26 @@ closing) and the list of sources, and writes it as .docx for staff to edit.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from rag.models import Answer
+from index.records import Hit
+from index.textnorm import fold, to_simplified
+from index.tokenizer import default_tokenizer
+from rag.answer.citations import extract, split_sentences, verify
+from rag.answer.passages import strip_instructions
+from rag.answer.refusal import refusal_text
+from rag.models import Answer, Citation
+
+SearchFn = Callable[[str, int, None, str], Sequence[Hit]]
+
+# Sentences of other letters that say nothing about the matter itself.
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．])")
+_LETTER_FORMULA = re.compile(r"收悉|来信|感谢|关心和支持|函复如下|答复如下|代表[:：]|联系人|联系电话|此件|抄送|特此")
+_MIN_COVERAGE = 0.34
+_MIN_CHARS, _MAX_CHARS = 12, 220
 
 _CITE = re.compile(r"(\[\d+\])+")
 
@@ -57,14 +72,98 @@ def _today() -> str:
 
 
 def split_statements(answer_text: str) -> tuple[str, ...]:
-    """Split the verified answer into statements at sentence ends that follow a citation."""
-    parts = re.split(r"(?<=\])\s*(?=[^\[])", answer_text.strip())
-    return tuple(p.strip() for p in parts if p.strip() and _CITE.search(p))
+    """The verified answer's sentences that carry a citation (each keeps its [n])."""
+    return tuple(s for s in split_sentences(answer_text) if _CITE.search(s))
+
+
+def _terms(text: str) -> set[str]:
+    return {t for t in default_tokenizer().tokenize(fold(text)) if len(t) > 1}
+
+
+def draft_answer(search: SearchFn, topic: str, max_statements: int = 6, k: int = 8) -> Answer:
+    """The body of a reply, extractively: the sentences of the top passages that speak to the topic,
+    preferring concrete ones (figures), at most two per passage, each cited; verified like any answer.
+
+    A reply covers a matter, not one question, so it gathers several passages instead of the one best
+    sentence the question answerer picks.
+    """
+    topic_terms = _terms(topic)
+    hits = list(search(topic, k, None, "staff"))
+    scored: list[tuple[float, int, str, Hit]] = []
+    for rank, hit in enumerate(hits):
+        passage, _ = strip_instructions(str(hit.meta.get("display_text") or hit.text))
+        for sentence in split_sentences(passage):
+            if not _MIN_CHARS <= len(sentence) <= _MAX_CHARS or _LETTER_FORMULA.search(sentence):
+                continue
+            if _HEADING.match(sentence) and len(sentence) < 40:  # a section title, not a statement
+                continue
+            coverage = len(topic_terms & _terms(sentence)) / max(1, len(topic_terms))
+            if coverage < _MIN_COVERAGE:
+                continue
+            score = coverage + (0.25 if extract(sentence) else 0.0) - 0.03 * rank
+            scored.append((score, rank, sentence, hit))
+    scored.sort(key=lambda item: -item[0])
+    chosen: list[tuple[int, str, Hit]] = []
+    per_hit: dict[str, int] = {}
+    for _, rank, sentence, hit in scored:
+        if per_hit.get(hit.id, 0) >= 2 or any(sentence == c[1] for c in chosen):
+            continue
+        per_hit[hit.id] = per_hit.get(hit.id, 0) + 1
+        chosen.append((rank, sentence, hit))
+        if len(chosen) >= max_statements:
+            break
+    if not chosen:
+        return Answer(answer=refusal_text(), refused=True, question=topic, standalone_question=topic)
+    chosen.sort(key=lambda c: (c[0], str(c[2].meta.get("position", 0))))
+    numbers: dict[str, int] = {}
+    citations: list[Citation] = []
+    statements: list[str] = []
+    for _, sentence, hit in chosen:
+        if hit.id not in numbers:
+            numbers[hit.id] = len(numbers) + 1
+            citations.append(
+                Citation(
+                    n=numbers[hit.id],
+                    chunk_id=hit.id,
+                    source=str(hit.meta.get("source", "")),
+                    title=str(hit.meta.get("title", "")),
+                    quote=sentence,
+                    passage=str(hit.meta.get("display_text") or hit.text),
+                    meta=dict(hit.meta),
+                )
+            )
+        body = to_simplified(sentence).rstrip("；;，, ")
+        if not body.endswith(("。", "！", "？")):
+            body += "。"
+        statements.append(f"{body[:-1]}[{numbers[hit.id]}]{body[-1]}")
+    checked = verify("".join(statements), citations)
+    quotes: dict[int, list[str]] = {}
+    for _, sentence, hit in chosen:
+        quotes.setdefault(numbers[hit.id], []).append(sentence)
+    final = tuple(
+        Citation(c.n, c.chunk_id, c.source, c.title, " …… ".join(quotes[c.n]), c.passage, c.meta) for c in citations
+    )
+    return Answer(
+        answer=checked.text,
+        refused=not checked.text.strip(),
+        citations=final,
+        dropped=tuple(d.sentence for d in checked.dropped),
+        question=topic,
+        standalone_question=topic,
+    )
+
+
+def _clean_topic(topic: str) -> str:
+    """ "关于加快工业发展的建议" and "加快工业发展" both become "加快工业发展" for the letter's frame."""
+    topic = topic.strip().rstrip("。？?！!")
+    topic = re.sub(r"^《?\s*关于", "", topic)
+    topic = re.sub(r"的?(建议|提案|意见)\s*》?$", "", topic)
+    return topic.strip() or "有关事项"
 
 
 def make_draft(topic: str, answer: Answer, deputy: str = "XX代表", issuer: str = "（承办单位）") -> ReplyDraft:
     return ReplyDraft(
-        topic=topic.strip().rstrip("。？?"),
+        topic=_clean_topic(topic),
         deputy=deputy.strip() or "XX代表",
         issuer=issuer.strip() or "（承办单位）",
         body=() if answer.refused else split_statements(answer.answer),
