@@ -117,6 +117,7 @@ def _progress(enabled: bool) -> Iterator[ProgressCallback | None]:
   rag ask "铜梁区2023年规上工业总产值是多少？"
   rag search "新型储能" -k 3 --filter region=铜梁区
   rag eval --dataset eval/datasets/dev.jsonl --report reports/dev
+  rag draft "关于加快工业经济发展的建议" --out 复函.docx
   rag ui --port 7860
 设置：环境变量 RAG_*（见 README），RAG_HOME 默认 ./.rag""",
 )
@@ -356,6 +357,35 @@ def ask(ctx: click.Context, question: str | None, as_json: bool, queries: Path |
     for c in ans.citations:
         click.secho(f"[{c.n}] {c.title}（{c.source}）", fg="cyan")
         click.echo(f"    “{c.quote}”")
+
+
+@cli.command()
+@click.argument("topic")
+@click.option("--deputy", default="", help="代表姓名，例如 周练代表。")
+@click.option("--issuer", default="", help="承办单位，例如 区经济信息委。")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="另存为 .docx。")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def draft(ctx: click.Context, topic: str, deputy: str, issuer: str, out: Path | None, as_json: bool) -> None:
+    """起草人大代表建议复函：每条表述都标注来源（含内部文件）。
+
+    \b
+    例子：
+      rag draft "关于加快全区工业经济发展的建议" --deputy 周练代表 --issuer 区经济信息委 --out 复函.docx
+    """
+    try:
+        assistant = _assistant(ctx)
+        reply = assistant.draft_reply(topic, deputy, issuer)
+        if out is not None:
+            assistant.export_reply_docx(reply, out)
+    except RagError as exc:
+        _fail(str(exc))
+    if as_json:
+        _dump({"text": reply.text(), "statements": list(reply.body), **reply.answer.to_json()})
+    else:
+        click.echo(reply.text())
+    if out is not None:
+        click.echo(f"已保存 {out}", err=True)
 
 
 @cli.command(name="eval")

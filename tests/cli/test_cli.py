@@ -188,3 +188,14 @@ def test_home_isolation(tmp_path: Path) -> None:
     run(a, "ingest", str(src), "--json")
     _, out = run(b, "docs", "--json")
     assert json.loads(out) == []
+
+
+def test_draft_writes_docx_with_cited_statements(env: dict[str, str], tmp_path: Path) -> None:
+    run(env, "ingest", str(CORPUS), "--json")
+    out = tmp_path / "reply.docx"
+    code, output = run(env, "draft", "新型储能产业发展", "--deputy", "周练代表", "--out", str(out), "--json")
+    assert code == 0, output
+    obj = json.loads(output.splitlines()[0])
+    assert obj["refused"] is False and obj["statements"]
+    assert all("[" in s for s in obj["statements"])
+    assert out.exists() and out.stat().st_size > 0
