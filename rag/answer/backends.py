@@ -50,8 +50,24 @@ def answer_messages(question: str, passages: Sequence[Passage], max_sentences: i
     return [SystemMessage(content=system), HumanMessage(content=user)]
 
 
+def reply_messages(topic: str, passages: Sequence[Passage], max_sentences: int) -> list[BaseMessage]:
+    """The 复函 drafting prompt (prompts/reply.txt) under the same system rules; names are left to staff."""
+    system = render("answer_system", refusal=refusal_text(), max_sentences=max(max_sentences, 6))
+    user = render(
+        "reply",
+        deputy="XX代表",
+        suggestion_title=topic,
+        suggestion_number="（待填）",
+        issuer="（承办单位）",
+        passages=render_passages(passages),
+    )
+    return [SystemMessage(content=system), HumanMessage(content=user)]
+
+
 class ChatModelBackend:
-    """Any LangChain chat model behind the answer prompts."""
+    """Any LangChain chat model behind the answer prompts (``template="reply"``: the 复函 prompt)."""
+
+    template: str = "answer"
 
     def __init__(self, model: BaseChatModel, name: str, max_sentences: int = 3, where: str = "") -> None:
         self.model = model
@@ -60,7 +76,10 @@ class ChatModelBackend:
         self.where = where or name
 
     def generate(self, question: str, passages: Sequence[Passage]) -> Iterator[str]:
-        messages = answer_messages(question, passages, self.max_sentences)
+        if self.template == "reply":
+            messages = reply_messages(question, passages, self.max_sentences)
+        else:
+            messages = answer_messages(question, passages, self.max_sentences)
         try:
             for chunk in self.model.stream(messages):
                 if isinstance(chunk.content, str) and chunk.content:

@@ -22,8 +22,10 @@ from rag.answer import refusal
 from rag.answer.backends import AnswerBackend
 from rag.answer.citations import cited_numbers, extract, is_supported, normalise, split_sentences, verify_sentence
 from rag.answer.evidence import Evidence, assess, bigrams, missing_constraints
-from rag.answer.passages import Passage, display_text, from_hits
-from rag.answer.query import MetaIntent, QueryTerms, key_terms, metadata_intent, rewrite
+from rag.answer.extractive import sub_questions
+from rag.answer.passages import Passage, display_text, from_hits, is_section_lead
+from rag.answer.query import MetaIntent, QueryTerms, key_terms, metadata_intent, place_in, rewrite
+from rag.answer.subject import heading_root
 from rag.events import ChainEvent, CitationEvent, DoneEvent, DroppedEvent, RefusalEvent, TokenEvent
 from rag.models import Answer, DocumentRecord
 from rag.settings import Settings
@@ -46,6 +48,7 @@ class _State:
     intent: MetaIntent | None
     hits: list[Hit]
     timings: dict[str, float] = field(default_factory=dict)
+    pool: list[Hit] = field(default_factory=list)  # more retrieved chunks: section leads, compound parts
 
 
 def _ms(start: float) -> float:
@@ -85,7 +88,13 @@ class AnswerChain:
         settings: Settings,
         *,
         rerank: Rerank | None = None,
+        template: str = "answer",
     ) -> None:
+        if template not in ("answer", "reply"):
+            raise ValueError(f"未知的回答模板 {template!r}：可选 answer（问答）或 reply（复函起草）。")
+        self.template = template
+        if template == "reply" and hasattr(llm, "template"):
+            llm.template = template  # LLM backends then draft with prompts/reply.txt; extractive ignores it
         self.search = search
         self.docs = docs
         self.llm = llm
@@ -139,12 +148,13 @@ class AnswerChain:
         standalone = rewrite(question, history, llm=self.llm.complete if history else None)
         timings["rewrite"] = _ms(start)
         start = time.perf_counter()
-        hits = list(self.search(standalone, self.settings.top_k, flt, audience))
+        pool = list(self.search(standalone, max(self.settings.top_k * 3, 15), flt, audience))
+        hits = pool[: self.settings.top_k]
         if self.rerank is not None and hits:
             hits = self.rerank(standalone, hits)
         timings["retrieve"] = _ms(start)
         log.debug("问题 %r 改写为 %r，检索到 %d 段", question, standalone, len(hits))
-        return _State(question, standalone, audience, flt, metadata_intent(standalone), hits, timings)
+        return _State(question, standalone, audience, flt, metadata_intent(standalone), hits, timings, pool)
 
     def _respond(self, states: Iterator[_State]) -> Iterator[ChainEvent]:
         for state in states:
@@ -158,14 +168,62 @@ class AnswerChain:
     # -- ordinary answers ---------------------------------------------------------------------
 
     def _answer_events(self, state: _State, start: float) -> Iterator[ChainEvent]:
-        passages = from_hits(state.hits)
+        hits = list(state.hits)
+        parts = sub_questions(state.standalone)
+        if len(parts) > 1:
+            # each part of a compound (or cross-document) question needs its own passages
+            hits += [h for h in state.pool[len(hits) : 2 * len(hits)] if h not in hits]
+            if any(set(key_terms(p).places) != set(key_terms(parts[0]).places) for p in parts[1:]):
+                for part in parts[1:]:
+                    try:
+                        extra = self.search(part, self.settings.top_k, state.flt, state.audience)
+                    except Exception as exc:  # the whole question was retrieved already
+                        log.warning("分项检索“%s”失败：%s", part, exc)
+                        continue
+                    known = {h.id for h in hits}
+                    hits += [h for h in extra if h.id not in known]
         terms = key_terms(state.standalone)
-        evidence = assess(terms, passages)
+        passages = from_hits(hits, [*state.pool, *self._missing_leads(state, hits, terms)])
+        # a compound question is covered when every part is (铜梁区…？合川区…？ names no passage's both places)
+        evidence = min((assess(key_terms(p), passages) for p in parts), key=lambda e: e.score)
         if not passages or evidence.score < self.settings.evidence_threshold:
             state.timings["generate"] = 0.0
             yield from self._refuse(state, self._gate_reason(passages, evidence), ())
             return
         yield from self._generate_and_verify(state, passages, self.llm.generate(state.standalone, passages), start)
+
+    def _missing_leads(self, state: _State, hits: Sequence[Hit], terms: QueryTerms) -> list[Hit]:
+        """Opening chunks of sections whose subject is unknown (at most two lookups, only when a place is asked).
+
+        A speech collection names the speaker's district only in a section's first lines; without
+        them a chunk of that section can answer no question about a place.
+        """
+        if not terms.places:
+            return []
+        known = {(str(h.meta.get("source", "")), heading_root(h.meta)) for h in state.pool if is_section_lead(h)}
+        wanted: list[tuple[str, str]] = []
+        for hit in hits:
+            key = (str(hit.meta.get("source", "")), heading_root(hit.meta))
+            if (
+                key[1]
+                and key not in known
+                and key not in wanted
+                and all(
+                    not place_in(p, fold(display_text(hit) + " " + key[1] + " " + str(hit.meta.get("title", ""))))
+                    for p in terms.places
+                )
+            ):
+                wanted.append(key)
+        found: list[Hit] = []
+        start = time.perf_counter()
+        for source, root in wanted[:2]:
+            flt = (state.flt or Filter()).with_equals("source", [source]).with_equals("heading_path", [root])
+            try:
+                found += self.search(root, 1, flt, state.audience)
+            except Exception as exc:  # an optional refinement must not fail the answer
+                log.warning("查找章节开头“%s”失败：%s", root, exc)
+        state.timings["section_lookup"] = _ms(start)
+        return found
 
     @staticmethod
     def _gate_reason(passages: Sequence[Passage], evidence: Evidence) -> str:

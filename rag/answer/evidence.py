@@ -16,6 +16,7 @@ from rag.answer.passages import Passage
 from rag.answer.query import QueryTerms, place_in
 
 FOCUS_WEIGHT = 0.6
+PERIOD_WORDS = frozenset(["一季度", "二季度", "三季度", "四季度", "上半年", "下半年"])
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ def term_coverage(terms: Iterable[tuple[str, float]], text: str) -> float:
 def context_of(passage: Passage) -> str:
     """What a passage says about itself: title, headings, region and date as well as its text (folded)."""
     meta = passage.meta
-    parts = [passage.title, str(meta.get("heading_path") or ""), str(meta.get("region") or ""), passage.text]
+    parts = [passage.title, str(meta.get("heading_path") or ""), str(meta.get("region") or ""), passage.section]
+    parts.append(passage.text)
     parts.append(str(meta.get("date") or ""))
     return fold(" ".join(parts))
 
@@ -67,6 +69,9 @@ def missing_constraints(terms: QueryTerms, context: str) -> tuple[str, ...]:
     missing = [p for p in terms.places if not place_in(p, context)]
     missing += [y for y in terms.years if y not in context]
     missing += [n for n in terms.numbers if n not in context]
+    # 一季度/上半年 bound the period like a year: a passage of annual (全年) figures does not answer them
+    if not any(p in context for p in PERIOD_WORDS) and "全年" in context:
+        missing += [t for t, _ in terms.terms if t in PERIOD_WORDS]
     return tuple(missing)
 
 

@@ -17,6 +17,7 @@ from rag.answer.citations import extract
 from rag.answer.evidence import context_of, missing_constraints, phrase_coverage, term_coverage
 from rag.answer.passages import Passage
 from rag.answer.query import QueryTerms, key_terms
+from rag.answer.subject import about_place, about_years
 
 MIN_FOCUS = 0.6  # share of the asked attribute a quoted sentence must contain
 MIN_CONTENT = 0.5  # without a clear attribute: share of the question's content words
@@ -71,44 +72,74 @@ def _trim(sentence: str, terms: QueryTerms) -> str:
     return "".join(clauses[start:end]).strip()
 
 
-def _sentence_score(terms: QueryTerms, sentence: str, rank: int) -> float | None:
+_PERCENT_HEADS = frozenset(["比重", "占比", "比例", "百分比", "份额", "增速", "增幅", "增长率"])
+
+
+def _header(passage: Passage) -> str:
+    """Words a passage says about itself (title, headings, section lead): they count for content, not focus."""
+    return fold(f"{passage.title} {passage.meta.get('heading_path') or ''} {passage.section}")
+
+
+def _sentence_score(terms: QueryTerms, sentence: str, rank: int, header: str = "") -> float | None:
     """None if the sentence cannot answer; otherwise higher is better."""
     folded = fold(sentence)
-    has_figure = bool(extract(sentence))
-    if terms.wants_figure and not has_figure:
+    figs = extract(sentence)
+    if terms.wants_figure and not figs:
         return None
-    focus = phrase_coverage(terms.focus, folded) if terms.focus else 0.0
-    content = term_coverage(terms.terms, folded)
-    if terms.focus and (focus < MIN_FOCUS or phrase_coverage(terms.focus[-1:], folded) < 0.5):
+    focus_terms = terms.focus
+    if focus_terms and focus_terms[-1] in _PERCENT_HEADS and any(f.kind == "percent" for f in figs):
+        focus_terms = focus_terms[:-1]  # 占全市比重多少 is answered by "占全市42.3%"
+    focus = phrase_coverage(focus_terms, folded) if focus_terms else 0.0
+    own = term_coverage(terms.terms, folded)
+    content = max(own, term_coverage(terms.terms, folded + " " + header)) if header else own
+    if any(not all(ch in folded for ch in t.lstrip("区县市省")) for t in focus_terms if len(t) >= 2):
+        return None  # 氢能产业产值 is not answered by 新型储能产业产值: every asked word's characters must be there
+    if focus_terms and (focus < MIN_FOCUS or phrase_coverage(focus_terms[-1:], folded) < 0.5):
         return None  # the head of the attribute (补贴 in 新型储能补贴) must be there, not just its modifiers
-    if content < MIN_CONTENT:
+    if content < MIN_CONTENT or (not focus_terms and own < MIN_CONTENT / 2):
         return None
     stated_years = set(re.findall(r"(?<!\d)((?:19|20)\d{2})(?=年)", folded))
     if terms.years and stated_years and not stated_years & set(terms.years):
         return None  # the sentence is about another year (2023年 data for a 2024 question)
-    score = 1.5 * focus + content + 0.1 / rank
+    score = 2.5 * focus + content + 0.5 * own + 0.1 / rank
     score += 0.3 * sum(1 for y in terms.years if y in folded)
     return score
 
 
-def select(question: str, passages: Sequence[Passage], max_sentences: int = 3) -> list[Pick]:
-    """The best-answering sentences across passages, best first, at most one per passage.
+def _answers(terms: QueryTerms, passage: Passage, rank: int) -> Pick | None:
+    """The passage's best span that answers and is about the asked place and year."""
+    header = _header(passage)
+    scored: list[tuple[float, str]] = []
+    for sentence in _sentences(passage.text):
+        score = _sentence_score(terms, sentence, rank, header)
+        if score is not None:
+            scored.append((score, sentence))
+    scored.sort(key=lambda item: -item[0])
+    for score, sentence in scored:
+        quote = _trim(sentence, terms)
+        if not about_place(terms.places, quote, passage.section, passage.document, sentence):
+            continue
+        if not about_years(terms.years, quote, passage.text, passage.title):
+            continue
+        return Pick(passage.n, quote, score)
+    return None
 
-    Only passages that name the question's places and years qualify. Sentences scoring well
-    below the best are left out: a short exact answer beats three loosely related quotes.
+
+def select(question: str, passages: Sequence[Passage], max_sentences: int = 3) -> list[Pick]:
+    """The best-answering spans across passages, best first, at most one per passage.
+
+    Only passages that name the question's places and years qualify, and only spans about them
+    (``rag.answer.subject``). Spans scoring well below the best are left out: a short exact answer
+    beats three loosely related quotes.
     """
     terms = key_terms(question)
     candidates: list[Pick] = []
     for rank, passage in enumerate(passages, start=1):
         if missing_constraints(terms, context_of(passage)):
             continue
-        best: Pick | None = None
-        for sentence in _sentences(passage.text):
-            score = _sentence_score(terms, sentence, rank)
-            if score is not None and (best is None or score > best.score):
-                best = Pick(passage.n, sentence, score)
-        if best is not None:
-            candidates.append(best)
+        pick = _answers(terms, passage, rank)
+        if pick is not None:
+            candidates.append(pick)
     candidates.sort(key=lambda p: -p.score)
     if not candidates:
         return []
@@ -116,29 +147,119 @@ def select(question: str, passages: Sequence[Passage], max_sentences: int = 3) -
     chosen: list[Pick] = []
     seen: set[str] = set()
     for pick in candidates:
-        quote = _trim(pick.quote, terms)
-        key = fold(quote)
+        key = fold(pick.quote)
         if pick.score < 0.85 * top or key in seen:
             continue
         seen.add(key)
-        chosen.append(Pick(pick.n, quote, pick.score))
+        chosen.append(pick)
         if len(chosen) >= max_sentences:
             break
     return chosen
 
 
-def sub_questions(question: str) -> list[str]:
-    """Parts of a compound question split at ？/；, each completed with the place and year of the first part."""
-    parts = [p.strip() for p in re.split(r"[？?；;]", question) if len(p.strip()) >= 4]
-    if len(parts) < 2:
+_ASK = re.compile(r"多少|几|什么|哪|谁|是否|何时|如何")
+_TAIL = re.compile(r"(?:分别)?(?:是|有|为|达到|达|增长了?|提高到|提升了?)?(?:多少|几|什么|哪|谁)[^，,。？?；;]*$")
+
+
+_BARE_WORDS = frozenset(["提升", "增长", "提高", "下降", "百分点", "个百分点", "比重", "占比", "比例"])
+# A part naming its own document or body is about that, not about the first part's place (cross questions).
+_OWN_SUBJECT = re.compile(r"汇报|方案|复函|新闻|报道|例会|会议|发言|通知|示范区|文件|规划|意见")
+
+
+def _context_prefix(first: QueryTerms, part: str) -> str:
+    if _OWN_SUBJECT.search(part):
+        return ""
+    terms = key_terms(part)
+    prefix = "" if terms.places else "".join(first.places)
+    prefix += "" if terms.years else "".join(f"{y}年" for y in first.years)
+    return prefix
+
+
+def _split_conjunction(question: str) -> list[str]:
+    """ "A和B分别是多少" / "有多少家A和B" -> one question per conjunct, sharing the interrogative."""
+    q = question.rstrip("？?。 ")
+    if not _ASK.search(q):
         return [question]
-    first = key_terms(parts[0])
-    out = [parts[0] + "？"]
-    for part in parts[1:]:
+    m = re.search(r"(?<=[\u4e00-\u9fff\w”])(?:和|及|与|以及)(?=[\u4e00-\u9fff“])", q)
+    if m is None or ("分别" not in q and not _ASK.search(q[: m.start()])):
+        return [question]
+    left, right = q[: m.start()], q[m.end() :]
+    tail = _TAIL.search(right)
+    if tail is not None and not _ASK.search(left):
+        # 铜梁区经营性资产总规模和可盘活资产分别是多少
+        ending = re.sub(r"^分别", "", tail.group(0))
+        first = left + ending
+        second = right[: tail.start()] + ending
+    elif _ASK.search(left):
+        # 铜梁区有多少家市级专精特新企业和国家级小巨人企业
+        ask = _ASK.search(left)
+        assert ask is not None
+        stem = left[: ask.start()]
+        ask_phrase = re.match(r"[^\u4e00-\u9fff]*(?:多少|几|什么|哪|谁)[个家项户人亩名]?", left[ask.start() :])
+        first = left + right[len(right.rstrip("的")) :]
+        second = stem + (ask_phrase.group(0) if ask_phrase else "") + right
+    else:
+        return [question]
+    if len(key_terms(second).terms) < 1 or len(key_terms(first).terms) < 1:
+        return [question]
+    head = key_terms(first)
+    return [first + "？", _context_prefix(head, second) + second + "？"]
+
+
+def sub_questions(question: str) -> list[str]:
+    """Parts of a compound question, each completed with the place, year and topic of the first part.
+
+    Splits at ？/；, at ，when both sides ask something (投资转化率是多少，提升了几个百分点), and at
+    和/及 in "A和B分别是多少" / "有多少家A和B".
+    """
+    pieces = [p.strip() for p in re.split(r"[？?；;]", question) if len(p.strip()) >= 4]
+    parts: list[str] = []
+    for piece in pieces or [question]:
+        clauses = [c.strip() for c in re.split(r"[，,]", piece) if c.strip()]
+        if len(clauses) > 1 and all(_ASK.search(c) for c in clauses):
+            parts.extend(clauses)
+        else:
+            parts.append(piece)
+    expanded: list[str] = []
+    for part in parts:
+        expanded.extend(p.rstrip("？?") for p in _split_conjunction(part))
+    if len(expanded) < 2:
+        return [question]
+    first = key_terms(expanded[0])
+    topic = re.split(r"(?:是|有|为)?(?:多少|几|什么|哪|谁)", expanded[0])[0]
+    out = [expanded[0] + "？"]
+    for part in expanded[1:]:
         terms = key_terms(part)
-        prefix = "" if terms.places else "".join(first.places)
-        prefix += "" if terms.years else "".join(f"{y}年" for y in first.years)
-        out.append(prefix + part + "？")
+        if sum(1 for t, _ in terms.terms if len(t) >= 2 and t not in _BARE_WORDS) == 0:
+            out.append(topic + part + "？")  # 提升了几个百分点 -> 投资转化率提升了几个百分点
+        else:
+            out.append(_context_prefix(first, part) + part + "？")
+    return out
+
+
+def merge_picks(picks: Sequence[Pick], passages: Sequence[Passage]) -> list[Pick]:
+    """Picks quoting nearby spans of one passage become one verbatim span (30.8%、提升6.7个百分点)."""
+    text_of = {p.n: p.text for p in passages}
+    out: list[Pick] = []
+    for pick in picks:
+        if any(fold(pick.quote) in fold(o.quote) for o in out if o.n == pick.n):
+            continue
+        merged = False
+        for i, other in enumerate(out):
+            text = text_of.get(pick.n, "")
+            if other.n != pick.n or not text:
+                continue
+            a, b = text.find(other.quote), text.find(pick.quote)
+            if a < 0 or b < 0:
+                continue
+            start, end = min(a, b), max(a + len(other.quote), b + len(pick.quote))
+            span = text[start:end]
+            if end - start <= len(other.quote) + len(pick.quote) + 20 and "\n" not in span.strip():
+                out[i] = Pick(pick.n, span.strip(), max(pick.score, other.score))
+                merged = True
+                break
+        if not merged:
+            out.append(pick)
     return out
 
 
@@ -165,11 +286,8 @@ class ExtractiveBackend:
         per_part = [select(part, passages, 1) for part in parts]
         if not all(per_part):
             return
-        seen: set[str] = set()
-        for picks in per_part:
-            if picks[0].quote not in seen:
-                seen.add(picks[0].quote)
-                yield format_pick(picks[0])
+        for pick in merge_picks([picks[0] for picks in per_part], passages):
+            yield format_pick(pick)
 
     def complete(self, prompt: str) -> str | None:
         """No model: query rewriting falls back to rules."""

@@ -17,6 +17,7 @@ from typing import Any
 
 from index.records import Hit
 from index.textnorm import strip_pinyin
+from rag.answer.subject import heading_root, lead_lines
 from rag.models import Citation
 from rag.prompts import render
 
@@ -46,6 +47,12 @@ class Passage:
     meta: Mapping[str, Any] = field(default_factory=dict)
     score: float = 0.0
     injected: tuple[str, ...] = ()  # instruction-like sentences removed from ``text``
+    section: str = ""  # heading and lead lines of the passage's section ("沙坪坝区委书记 唐小平")
+
+    @property
+    def document(self) -> str:
+        """What the passage's document is about: its title and region."""
+        return f"{self.title} {self.meta.get('region') or ''}"
 
     def citation(self, quote: str = "") -> Citation:
         """The public citation: quote as given, the full display passage, the hit's metadata."""
@@ -84,8 +91,38 @@ def display_text(hit: Hit) -> str:
     return str(value) if value else hit.text
 
 
-def from_hits(hits: Sequence[Hit]) -> list[Passage]:
-    """Number hits 1..n in rank order and cut instruction-like sentences from their evidence copy."""
+def is_section_lead(hit: Hit) -> bool:
+    """Whether a chunk opens its section (its heading path is a top heading only)."""
+    root = heading_root(hit.meta)
+    return bool(root) and str(hit.meta.get("heading_path") or "").strip() == root
+
+
+def section_leads(hits: Sequence[Hit]) -> dict[tuple[str, str], str]:
+    """(source, top heading) -> the heading and short opening lines of that section's first chunk.
+
+    Only retrieved chunks are looked at (no extra search): a section's lead is the chunk whose
+    heading path is the top heading itself, or the earliest chunk of the section by position.
+    """
+    best: dict[tuple[str, str], tuple[int, str]] = {}
+    for hit in hits:
+        root = heading_root(hit.meta)
+        if not root:
+            continue
+        key = (str(hit.meta.get("source", "")), root)
+        is_lead = is_section_lead(hit)
+        position = hit.meta.get("position")
+        rank = (0 if is_lead else 1) * 1_000_000 + (int(position) if isinstance(position, int) else 999_999)
+        if key not in best or rank < best[key][0]:
+            best[key] = (rank, lead_lines(display_text(hit)) if is_lead else "")
+    return {key: f"{key[1]}\n{lead}".strip() for key, (_, lead) in best.items()}
+
+
+def from_hits(hits: Sequence[Hit], pool: Sequence[Hit] = ()) -> list[Passage]:
+    """Number hits 1..n in rank order and cut instruction-like sentences from their evidence copy.
+
+    ``pool`` (more retrieved chunks, defaults to ``hits``) supplies section lead lines.
+    """
+    leads = section_leads([*hits, *pool])
     passages: list[Passage] = []
     for n, hit in enumerate(hits, start=1):
         display = display_text(hit)
@@ -103,6 +140,7 @@ def from_hits(hits: Sequence[Hit]) -> list[Passage]:
                 meta=dict(hit.meta),
                 score=hit.score,
                 injected=removed,
+                section=leads.get((str(hit.meta.get("source", "")), heading_root(hit.meta)), ""),
             )
         )
     return passages

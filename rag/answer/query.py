@@ -159,7 +159,7 @@ _STOPWORDS = frozenset(
     ]
 )
 _FIGURE_WORDS = re.compile(
-    r"多少|几[个家项户人亩月年天]?|比例|占比|比重|百分之|增速|增幅|增长率|多大|规模|金额|数量|总量|总额|多高"
+    r"目标(?:是什么|是|为)|多少|几[个家项户人亩月年天]?|比例|占比|比重|百分之|增速|增幅|增长率|多大|规模|金额|数量|总量|总额|多高"
 )
 _ANAPHORA = re.compile(r"^(?:那么|那|还有|另外|此外|再问一下|再问|同时)[,，]?")
 _PRONOUN = re.compile(
@@ -211,8 +211,113 @@ _NOT_PLACES = frozenset(
         "区域",
         "城镇",
         "乡镇",
+        "直管区",
+        "主城区",
+        "中心城区",
+        "新城区",
+        "老城区",
+        "行政区",
+        "功能区",
+        "保税区",
+        "自贸区",
+        "作业区",
+        "核心区",
+        "先行区",
+        "试验区",
+        "创新区",
+        "承载区",
     ]
 )
+# Chongqing's districts and counties (the corpus's home) by stem: documents name them without 区/县
+# (永川积极组建…, 璧山全年新获批…), which the suffix rule alone cannot see.
+_DISTRICTS = frozenset(
+    [
+        "万州",
+        "涪陵",
+        "渝中",
+        "大渡口",
+        "江北",
+        "沙坪坝",
+        "九龙坡",
+        "南岸",
+        "北碚",
+        "綦江",
+        "大足",
+        "渝北",
+        "巴南",
+        "黔江",
+        "长寿",
+        "江津",
+        "合川",
+        "永川",
+        "南川",
+        "璧山",
+        "铜梁",
+        "潼南",
+        "荣昌",
+        "开州",
+        "梁平",
+        "武隆",
+        "城口",
+        "丰都",
+        "垫江",
+        "忠县",
+        "云阳",
+        "奉节",
+        "巫山",
+        "巫溪",
+        "石柱",
+        "秀山",
+        "酉阳",
+        "彭水",
+        "万盛",
+        "两江新区",
+    ]
+)
+# State-level new areas (两江新区): "新区" after other words (梳理新区8条产业链) is not a place.
+_NEW_AREAS = frozenset(
+    [
+        "浦东",
+        "滨海",
+        "两江",
+        "舟山",
+        "兰州",
+        "南沙",
+        "西咸",
+        "贵安",
+        "西海岸",
+        "金普",
+        "天府",
+        "湘江",
+        "江北",
+        "福州",
+        "滇中",
+        "哈尔滨",
+        "长春",
+        "赣江",
+        "雄安",
+    ]
+)
+_FUNCTION_WORDS = frozenset(
+    [
+        "已经",
+        "正在",
+        "曾经",
+        "所在",
+        "其中",
+        "全部",
+        "每个",
+        "分别",
+        "以及",
+        "同时",
+        "通过",
+        "经过",
+        "位于",
+        "来自",
+        "属于",
+    ]
+)
+_NOT_PLACE_CHARS = re.compile(r"[哪几多各全本该我某其]")
 _PROVINCES = frozenset(
     [
         "北京",
@@ -261,7 +366,36 @@ _PROVINCES = frozenset(
     ]
 )
 _PLACE_SUFFIX = ("省", "市", "区", "县", "镇", "乡")
-_MEASURE_WORDS = frozenset(["个", "家", "项", "户", "名", "人", "亩", "笔", "批", "宗", "口", "场", "的"])
+_MEASURE_WORDS = frozenset(
+    [
+        "个",
+        "家",
+        "项",
+        "户",
+        "名",
+        "人",
+        "亩",
+        "笔",
+        "批",
+        "宗",
+        "口",
+        "场",
+        "的",
+        "亿元",
+        "万元",
+        "元",
+        "亿",
+        "万",
+        "百分点",
+        "个百分点",
+        "平方米",
+        "平方公里",
+        "吨",
+        "万吨",
+        "次",
+        "倍",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -280,6 +414,12 @@ class QueryTerms:
 # "产业集群目标规模是多少" is answered by "打造300亿级产业集群" without the words 目标/规模.
 _SOFT_WHEN_FIGURE = frozenset(
     ["目标", "规模", "数量", "总量", "金额", "数额", "数字", "数据", "水平", "情况", "指标", "多大"]
+)
+
+
+# When a figure is about, not what it is: a constraint like a year, never the asked attribute.
+_TIME_WORDS = frozenset(
+    ["一季度", "二季度", "三季度", "四季度", "上半年", "下半年", "全年", "年底", "年初", "以来", "当年"]
 )
 
 
@@ -310,10 +450,18 @@ def places(text: str) -> tuple[str, ...]:
             and toks[i + 1] in _PLACE_SUFFIX
             and len(tok) >= 2
             and re.fullmatch(r"[\u4e00-\u9fff]+", tok)
+            and tok not in _STOPWORDS
+            and tok not in _FUNCTION_WORDS
         ):
             name = tok + toks[i + 1]
-        elif tok in _PROVINCES:
+        elif tok in _PROVINCES or tok in _DISTRICTS:
             name = tok
+        elif tok == "新区" and i > 0 and toks[i - 1] in _NEW_AREAS:
+            name = toks[i - 1] + tok  # 两江 + 新区: a state-level new area is a place of its own
+            if found and found[-1] == toks[i - 1]:
+                found.pop()
+        if name and _NOT_PLACE_CHARS.search(name):
+            name = ""
         if name and name not in _NOT_PLACES and name not in found:
             found.append(name)
     return tuple(found)
@@ -381,7 +529,7 @@ def key_terms(question: str) -> QueryTerms:
     wants_figure = bool(_FIGURE_WORDS.search(q))
     if wants_figure and any(t not in _SOFT_WHEN_FIGURE for t, _ in content):
         content = [(t, w) for t, w in content if t not in _SOFT_WHEN_FIGURE]
-    focus = _focus(toks, {t for t, _ in content})
+    focus = _focus(toks, {t for t, _ in content if t not in _TIME_WORDS})
     numbers = tuple(n for n in re.findall(r"\d+(?:\.\d+)?", q) if n not in found_years)
     return QueryTerms(
         places=found_places,
@@ -395,7 +543,7 @@ def key_terms(question: str) -> QueryTerms:
 
 _DOC_NUMBER_Q = re.compile(r"文号|发文字号|发文编号")
 _ISSUER_Q = re.compile(
-    r"哪个单位|哪个部门|哪家单位|哪个机关|哪个机构|什么单位|什么部门|什么机关|发文机关|发文单位|印发单位|谁发|谁印发|谁签发|由谁|谁出具|哪个委|哪里发"
+    r"哪个单位|哪个部门|哪家单位|哪个机关|哪个机构|什么单位|什么部门|什么机关|发文机关|发文单位|印发单位|谁发(?!言)|谁印发|由谁(?:印发|发布|发文|出具)|谁出具|哪个委|哪里发"
 )
 _DATE_Q = re.compile(
     r"哪天|哪一天|什么时候|何时|什么时间|哪年哪月|几月几[日号]|成文日期|发文日期|印发日期|发布日期|日期是"
@@ -437,10 +585,13 @@ def _tail(question: str) -> str:
 def _topic(question: str) -> str:
     """What the previous question was about: its text before the first 的 or interrogative."""
     q = question.rstrip(_PUNCT)
-    idx = q.find("的")
-    if idx > 0:
-        return q[:idx]
     terms = key_terms(q)
+    if terms.places and re.search(r"多少|几", q):
+        # a figure question's text before 多少 ends with the figure's name: only its place carries over
+        return "".join(terms.places) + "".join(f"{y}年" for y in terms.years)
+    m = re.search(r"的|是|由|对|有(?:多少|几)|(?:多少|几|什么|哪|谁)", q)
+    if m is not None and m.start() > 0:
+        return q[: m.start()]
     return "".join(terms.places) + "".join(f"{y}年" for y in terms.years)
 
 

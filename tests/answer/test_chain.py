@@ -130,3 +130,13 @@ def test_as_runnable_is_an_lcel_pipeline_streaming_events(settings: Settings) ->
     runnable = chain(settings).as_runnable()
     events = list(runnable.stream({"question": "铜梁区科技型企业总量达到多少家？"}))
     assert isinstance(events[-1], DoneEvent) and "1284家" in events[-1].answer.answer
+
+
+def test_reply_template_drives_llm_backends_and_is_validated(settings: Settings) -> None:
+    import pytest
+
+    backend = fake_backend(settings)
+    c = AnswerChain(fake_search(corpus_hits()), corpus_docs, backend, settings, template="reply")
+    assert backend.template == "reply" and c.template == "reply"
+    with pytest.raises(ValueError):
+        AnswerChain(fake_search(corpus_hits()), corpus_docs, make_backend(settings), settings, template="x")

@@ -1,0 +1,57 @@
+"""The held-out set (eval/datasets/holdout.jsonl) is valid against the corpus, like the dev set.
+
+It is never used for tuning the answer rules; a broken item would silently distort the numbers
+reported for it, so its evidence and answers are re-checked here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from eval.dataset import EvalItem, load_dataset
+from index.textnorm import fold_for_match
+
+REPO = Path(__file__).resolve().parents[2]
+HOLDOUT = REPO / "eval" / "datasets" / "holdout.jsonl"
+DEV = REPO / "eval" / "datasets" / "dev.jsonl"
+CORPUS = REPO / "eval" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def holdout() -> list[EvalItem]:
+    return load_dataset(HOLDOUT)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> dict[str, str]:
+    return {p.name: fold_for_match(p.read_text(encoding="utf-8")) for p in CORPUS.glob("*.txt")}
+
+
+def test_size_kinds_and_no_overlap_with_dev(holdout: list[EvalItem]) -> None:
+    kinds = Counter(item.kind for item in holdout)
+    assert len(holdout) >= 30 and kinds["unanswerable"] >= 8
+    assert {"fact", "metadata", "traditional", "cross", "followup"} <= set(kinds)
+    dev_questions = {json.loads(line)["question"] for line in DEV.read_text(encoding="utf-8").splitlines() if line}
+    assert not dev_questions & {item.question for item in holdout}
+    assert len({item.id for item in holdout}) == len(holdout)
+
+
+def test_evidence_is_in_gold_documents_and_answers_in_evidence(holdout: list[EvalItem], corpus: dict[str, str]) -> None:
+    for item in holdout:
+        if not item.answerable:
+            assert not (item.answers or item.gold_docs or item.evidence), item.id
+            continue
+        for doc in item.gold_docs:
+            assert any(fold_for_match(e) in corpus[doc] for e in item.evidence), (item.id, doc)
+        for evidence in item.evidence:
+            assert any(fold_for_match(evidence) in corpus[d] for d in item.gold_docs), (item.id, evidence)
+        for answer in item.answers:
+            assert any(fold_for_match(answer) in fold_for_match(e) for e in item.evidence), (item.id, answer)
+        if item.kind == "cross":
+            assert len(set(item.gold_docs)) >= 2, item.id
+        if item.kind == "followup":
+            assert item.history, item.id
