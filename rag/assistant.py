@@ -252,9 +252,24 @@ class Assistant:
         """A 复函 draft for staff: statements drawn from all documents (internal too), each cited and verified."""
         if not topic.strip():
             raise RagError("请先填写代表建议的内容或主题。")
-        with self._lock:
-            answer = draft_answer(self.search, topic, max_statements=max(6, self.settings.max_answer_sentences))
-        return make_draft(topic, answer, deputy, issuer)
+        statements = max(6, self.settings.max_answer_sentences)
+        if self.settings.llm_backend == "extractive":
+            with self._lock:
+                answer = draft_answer(self.search, topic, max_statements=statements)
+            return make_draft(topic, answer, deputy, issuer)
+        # An LLM writes the body from prompts/reply.txt; the chain still verifies every sentence.
+        from rag.answer.backends import make_backend
+        from rag.answer.chain import AnswerChain
+
+        wide = self.settings.model_copy(update={"max_answer_sentences": statements})
+        chain = AnswerChain(self.search, self.docs, make_backend(wide), wide, template="reply")
+        reply: Answer | None = None
+        for event in chain.stream(topic, (), "staff", None):
+            if isinstance(event, DoneEvent):
+                reply = event.answer
+        if reply is None:
+            raise RagError("起草流程没有给出结果：这是程序错误，请报告维护者。")
+        return make_draft(topic, reply, deputy, issuer)
 
     @staticmethod
     def export_reply_docx(draft: ReplyDraft, path: Path) -> Path:
