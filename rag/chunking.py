@@ -13,6 +13,7 @@ BM25 and the embedder see (contextual chunking), never to the text shown to peop
 from __future__ import annotations
 
 import bisect
+import logging
 import math
 import re
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from index.textnorm import fold
 from rag.cleaning import PROSE_PUNCT
 from rag.errors import ConfigError, EmptyDocumentError
 from rag.models import Chunk, DocMeta
+
+log = logging.getLogger(__name__)
 
 _CN_NUM = "一二三四五六七八九十百零〇"
 # (level, pattern): a smaller level is a larger section.
@@ -127,13 +130,22 @@ def _is_byline(line: str) -> bool:
 
 def _sections(text: str) -> list[_Section]:
     """Runs of paragraphs under one heading path. The header block before the first sentence
-    (title, 文号, issuer) is never a heading: the title already goes into every chunk."""
+    (title, 文号, issuer) is never a heading: the title already goes into every chunk.
+
+    In a speech collection (seed 001: title line + byline per speaker, numbered items below) a
+    numbered item that repeats or goes back in its speaker's sequence (a second 三、) cannot be
+    that speaker's: the source was shuffled. From there up to the next speaker's title the text is
+    filed under its own item heading only, or under the one speaker a paragraph names itself
+    ("下一步,市经济信息委将…") — never silently under the speaker above it."""
     paragraphs = _paragraph_spans(text)
     lines = [text[s:e] for s, e in paragraphs]
     first_prose = next((i for i, ln in enumerate(lines) if _STRONG_PUNCT.search(ln)), len(lines))
+    speeches = _speeches(lines, first_prose)
     sections: list[_Section] = []
     stack: list[tuple[int, str]] = []
     byline_of: int | None = None
+    ordinals: dict[int, int] | None = None  # last item number per level in the current speech
+    stray = False
     for i, ((start, end), line) in enumerate(zip(paragraphs, lines, strict=True)):
         level = heading_level(line)
         name = _heading_text(line) if level is not None else line
@@ -141,17 +153,98 @@ def _sections(text: str) -> list[_Section]:
             level = UNNUMBERED_LEVEL
             if not _STRONG_PUNCT.search(lines[i + 1]):
                 byline_of = i + 1
+        if i in speeches:
+            ordinals, stray = {}, False
+        elif level is not None and ordinals is not None and not stray and i >= first_prose:
+            number = _item_number(line, level)
+            if number is not None and number <= ordinals.get(level, 0):
+                stray = True
+                stack = []
+                log.debug("第%d段“%s”不接续所在发言的编号，疑为错位段落，不归入该发言", i, name)
+            elif number is not None:
+                ordinals = {lv: n for lv, n in ordinals.items() if lv < level} | {level: number}
         if level is not None and i >= first_prose:
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, name))
-            sections.append(_Section(tuple(n for _, n in stack), start, end))
+            path = tuple(n for _, n in stack)
+            sections.append(_Section(_attributed(path, line, speeches) if stray else path, start, end))
         elif sections:
             last = sections[-1]
-            sections[-1] = _Section(last.path, last.start, end)
+            path = _attributed(tuple(n for _, n in stack), line, speeches) if stray else last.path
+            if path == last.path:
+                sections[-1] = _Section(last.path, last.start, end)
+            else:
+                sections.append(_Section(path, start, end))
         else:
             sections.append(_Section((), start, end))
     return sections
+
+
+@dataclass(frozen=True)
+class _Speech:
+    title: str
+    names: tuple[str, ...]  # the speaker's unit as a paragraph would name it: 涪陵区, 涪陵
+
+
+# The role after the unit in a byline: 涪陵区委书记, 两江新区党工委书记, 市经济信息委党组书记.
+_BYLINE_ROLE = re.compile(
+    r"(?:党工委|党组|党委|委)?(?:常务)?副?(?:书记|主任|局长|厅长|部长|区长|县长|市长|主席|院长|董事长|总经理)$"
+)
+
+
+def _speeches(lines: list[str], first_prose: int) -> dict[int, _Speech]:
+    """Index of each speech title line (a subheading followed by a byline) -> its speaker's unit."""
+    out: dict[int, _Speech] = {}
+    for i, line in enumerate(lines[:-1]):
+        if (
+            i > first_prose
+            and heading_level(line) is None
+            and not _STRONG_PUNCT.search(lines[i + 1])
+            and _is_subheading(line, lines[i + 1 : i + 3])
+        ):
+            out[i] = _Speech(line, _speaker_units(lines[i + 1]))
+    return out
+
+
+def _speaker_units(byline: str) -> tuple[str, ...]:
+    """The unit a byline speaks for, as a paragraph would name it: 市委常委、两江新区党工委书记 罗茜 ->
+    ("两江新区", "两江"); () when no unit can be read, so nothing is attributed by guesswork."""
+    roles = byline.rsplit(maxsplit=1)[0] if len(byline.split()) > 1 else byline
+    for part in roles.split("、"):
+        m = _BYLINE_ROLE.search(part)
+        if m and m.start() >= 2:
+            unit = part[: m.start()]
+            short = re.sub(r"(?:新区|区|县)$", "", unit)
+            return (unit, short) if short != unit and len(short) >= 2 else (unit,)
+    return ()
+
+
+def _attributed(path: tuple[str, ...], paragraph: str, speeches: dict[int, _Speech]) -> tuple[str, ...]:
+    """A misplaced paragraph goes under a speaker's title only when it names that speaker alone."""
+    named = {s.title for s in speeches.values() if any(n in paragraph for n in s.names)}
+    return (named.pop(), *path) if len(named) == 1 else path
+
+
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
+
+
+def _item_number(paragraph: str, level: int) -> int | None:
+    """The number of a numbered heading (三、 -> 3, (十二) -> 12, 2. -> 2); None for 第…章 and the like."""
+    if level not in (3, 4, 5, 6):
+        return None
+    m = re.match(r"^[（(]?([\d一二三四五六七八九十百零〇]+)", paragraph)
+    if not m:
+        return None
+    token = m.group(1)
+    if token.isdigit():
+        return int(token)
+    if "百" in token:
+        return None
+    tens, _, ones = token.rpartition("十")
+    if "十" not in token:
+        return _CN_DIGITS.get(token) if len(token) == 1 else None
+    return (_CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
 
 
 def _paragraph_spans(text: str) -> list[tuple[int, int]]:

@@ -11,13 +11,13 @@ from index.textnorm import fold
 from rag.chunking import chunk_document
 from rag.errors import ConfigError, EmptyDocumentError
 from rag.metadata import extract_meta
-from rag.models import CleanText, DocMeta, LoadedFile
+from rag.models import Chunk, CleanText, DocMeta, LoadedFile
 
 Seeds = dict[str, tuple[LoadedFile, CleanText]]
 META = DocMeta(title="测试文件")
 
 
-def chunks_of(seeds: Seeds, seed: str, size: int = 400, overlap: int = 80) -> list:  # type: ignore[type-arg]
+def chunks_of(seeds: Seeds, seed: str, size: int = 400, overlap: int = 80) -> list[Chunk]:
     loaded, cleaned = seeds[seed]
     return chunk_document(loaded.source, cleaned.text, extract_meta(loaded, cleaned), size, overlap)
 
@@ -61,7 +61,7 @@ def test_sizes_within_bounds_and_text_is_a_slice(seeds: Seeds, seed: str) -> Non
     lengths = sorted(len(c.text) for c in chunks)
     assert lengths[len(lengths) // 2] >= 100  # no confetti
     # together the chunks cover every sentence of the document
-    covered = set()
+    covered: set[int] = set()
     for c in chunks:
         covered.update(range(c.start, c.end))
     assert all(i in covered for i, ch in enumerate(text) if ch not in "\n ")
@@ -150,3 +150,98 @@ def test_metadata_card_states_the_metadata_as_a_citable_passage() -> None:
     assert card.id == metadata_card("000.txt", meta, 7).id
     month = metadata_card("003.txt", DocMeta(title="汇报", date="2024-05-01", date_precision="month"), 0)
     assert "2024年5月" in month.text and "2024年5月1日" not in month.text
+
+
+# Seed 001 is a speech collection (title line + byline per speaker, numbered items below) whose
+# source order is shuffled: some speakers' 三、 items and tails sit inside the next speaker's part.
+SPEAKERS_001 = {
+    "强化科技创新和产业创新深度融合 塑造两江新区高质量发展新动能": ["两江新区坚持创新链", "做强创新主体"],
+    "坚持招商为要服务为本 以高水平招商集聚高质量发展新动能": ["招商指数区县第一", "华峰新投120亿元"],
+    "多措并举 承压前行 奋力夺取经济发展“开门红”": ["地区生产总值增长8.5%", "工业投资增长49.7%", "社零总额增长6.8%"],
+    "有效盘活国有资产 推动经济稳进增效": ["可盘活资产54.7亿元", "资产核算入账率100%", "盘活闲置土地845亩"],
+    "抓项目促投资 激活力增动能": ["连续12个月保持两位数字增长", "文旅投资增长14.5%", "减环节72.1%"],
+    "改革突破 创新赋能 奋力建设山区库区强县富民现代化示范区": [
+        "双试点为契机",
+        "国企营收增长60.3%",
+        "市场主体总量达11.5万户",
+    ],
+    "培育壮大“33618”现代制造业集群 奋力谱写新时代制造强市建设新篇章": ["排名全国第八位", "新能源汽车产量增长1倍"],
+    "深入开展“三清三减三增”专项行动 坚决打赢国有企业改革突破攻坚战": ["“2+10+22”作战体系", "止损扭亏阶段性进展率68.4%"],
+}
+
+
+def test_each_speaker_of_seed_001_files_its_own_passages_under_its_title(seeds: Seeds) -> None:
+    chunks = chunks_of(seeds, "001")
+    for title, facts in SPEAKERS_001.items():
+        for fact in facts:
+            holding = [c for c in chunks if fact in c.text]
+            assert holding, fact
+            assert all(c.heading_path[0] == title for c in holding), (fact, [c.heading_path for c in holding])
+    byline = next(c for c in chunks if "云阳县委书记 覃昌德" in c.text)
+    assert byline.heading_path == ("改革突破 创新赋能 奋力建设山区库区强县富民现代化示范区",)
+
+
+@pytest.mark.parametrize(
+    ("speaker", "foreign"),
+    [
+        ("多措并举 承压前行", "永川科技创新中心建成投用"),  # 永川's item, shuffled into 沙坪坝's part
+        ("多措并举 承压前行", "三、除险固安,构建平安新生态"),  # a second 三、 in 沙坪坝's part
+        ("改革突破 创新赋能", "市经济信息委将以习近平总书记"),  # 市经济信息委's closing words
+        ("改革突破 创新赋能", "数字经济核心产业销售收入增长13.6%"),
+        ("改革突破 创新赋能", "国企改革深化提升行动"),  # 市国资委's 三、
+        ("强化科技创新和产业创新深度融合", "三、强化“懂你”招商"),  # 涪陵's 三、 before 涪陵's title
+    ],
+)
+def test_seed_001_shuffled_items_are_not_filed_under_the_speaker_above(
+    seeds: Seeds, speaker: str, foreign: str
+) -> None:
+    chunks = [c for c in chunks_of(seeds, "001") if foreign in c.text]
+    assert chunks
+    for c in chunks:
+        assert not c.heading_path or not c.heading_path[0].startswith(speaker), c.heading_path
+
+
+def test_seed_001_misplaced_paragraph_naming_its_speaker_goes_under_that_speaker(seeds: Seeds) -> None:
+    c = next(c for c in chunks_of(seeds, "001") if "市经济信息委将以习近平总书记" in c.text)
+    assert c.heading_path[0] == "培育壮大“33618”现代制造业集群 奋力谱写新时代制造强市建设新篇章"
+
+
+SPEECHES = (
+    "例会发言摘登\n以下是发言摘登。\n"
+    "多措并举 承压前行 奋力夺取经济发展“开门红”\n沙坪坝区委书记 唐小平\n"
+    "沙坪坝区认真学习贯彻习近平总书记重要讲话重要指示精神,一季度地区生产总值增长8.5%、居全市第三。\n"
+    "一、狠抓投资放量,筑牢经济增长基本盘。一季度固定资产投资增长7.4%。" + "重抓制造业投资。" * 12 + "\n"
+    "二、狠抓产业链强链,注入经济增长新动能。规上工业增加值增长24.6%。" + "抓增量培育。" * 12 + "\n"
+    "三、除险固安,构建平安新生态。一季度平安报表晋升A档。" + "深入开展安全生产大排查大整治。" * 6 + "\n"
+    "一、以“双试点”探新路。以全市唯一双试点为契机。" + "打造人口转移中转站。" * 10 + "\n"
+    "下一步,云阳县将持续深化改革。" + "巩固拓展主题教育成果。" * 10 + "\n"
+    "改革突破 创新赋能 奋力建设山区库区强县富民现代化示范区\n云阳县委书记 覃昌德\n"
+    "云阳县深入贯彻落实习近平总书记重要讲话重要指示精神。" + "国企止损扭亏全市第一。" * 10 + "\n"
+)
+
+
+def test_a_number_going_back_inside_a_speech_leaves_that_speaker() -> None:
+    chunks = chunk_document("speeches.txt", SPEECHES, META, chunk_size=200, overlap=0)
+    by_text = {c.text.split("。")[0]: c.heading_path for c in chunks}
+    assert by_text["三、除险固安,构建平安新生态"][0] == "多措并举 承压前行 奋力夺取经济发展“开门红”"
+    assert by_text["一、以“双试点”探新路"] == ("一、以“双试点”探新路",)  # no speaker claims it
+    assert by_text["下一步,云阳县将持续深化改革"] == (  # it names its speaker
+        "改革突破 创新赋能 奋力建设山区库区强县富民现代化示范区",
+        "一、以“双试点”探新路",
+    )
+    assert by_text[
+        "改革突破 创新赋能 奋力建设山区库区强县富民现代化示范区\n云阳县委书记 覃昌德\n云阳县深入贯彻落实习近平总书记重要讲话重要指示精神"
+    ] == ("改革突破 创新赋能 奋力建设山区库区强县富民现代化示范区",)
+
+
+def test_numbering_restarts_outside_speeches_keep_their_path() -> None:
+    """Only a speech's numbering is checked: a plan may restart 一、 in its annex."""
+    text = (
+        "行动方案\n为推动高质量发展,制定本方案。\n"
+        "一、总体要求。" + "坚持稳中求进。" * 12 + "\n"
+        "二、重点任务。" + "加快产业升级。" * 12 + "\n"
+        "一、附件说明。" + "附件列明项目清单。" * 10 + "\n"
+    )
+    chunks = chunk_document("plan.txt", text, META, chunk_size=200, overlap=0)
+    assert chunks[-1].heading_path == ("一、附件说明",)
+    assert [c.heading_path for c in chunks[:2]] == [("一、总体要求",), ("二、重点任务",)]
