@@ -243,10 +243,7 @@ class Assistant:
         audience: str = "citizen",
         flt: Filter | None = None,
     ) -> Answer:
-        for event in self.stream(question, history, audience, flt):
-            if isinstance(event, DoneEvent):
-                return event.answer
-        raise RagError("回答流程没有给出结果：这是程序错误，请把问题报告给维护者。")
+        return self.chain.invoke(question, history, audience, flt)
 
     def draft_reply(self, topic: str, deputy: str = "", issuer: str = "") -> ReplyDraft:
         """A 复函 draft for staff: statements drawn from all documents (internal too), each cited and verified."""
