@@ -9,6 +9,7 @@ against the passages it cites before it is streamed, so no unverified text ever 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -23,9 +24,21 @@ from rag.answer.backends import AnswerBackend
 from rag.answer.citations import cited_numbers, extract, is_supported, normalise, split_sentences, verify_sentence
 from rag.answer.evidence import Evidence, assess, bigrams, missing_constraints
 from rag.answer.extractive import sub_questions
+from rag.answer.facts import (
+    doc_type_of,
+    event_sentence,
+    issuing_notice,
+    page_labels,
+    page_line,
+    period_of,
+    salutation,
+    speaker_for,
+    visibility_line,
+)
 from rag.answer.passages import Passage, display_text, from_hits, is_section_lead
 from rag.answer.query import MetaIntent, QueryTerms, key_terms, metadata_intent, place_in, rewrite
 from rag.answer.subject import heading_root
+from rag.chunking import CARD_HEADING
 from rag.events import ChainEvent, CitationEvent, DoneEvent, DroppedEvent, RefusalEvent, TokenEvent
 from rag.models import Answer, DocumentRecord
 from rag.settings import Settings
@@ -35,6 +48,8 @@ log = logging.getLogger(__name__)
 Search = Callable[[str, int, Filter | None, str], list[Hit]]
 Docs = Callable[[], list[DocumentRecord]]
 Rerank = Callable[[str, list[Hit]], list[Hit]]
+_END = "。！？!?；;,，：: \n"
+_SIGNED_DATE = re.compile(r"落款|成文|签发|发文日期|印发日期|印发时间")
 
 
 @dataclass
@@ -49,6 +64,19 @@ class _State:
     hits: list[Hit]
     timings: dict[str, float] = field(default_factory=dict)
     pool: list[Hit] = field(default_factory=list)  # more retrieved chunks: section leads, compound parts
+
+
+def _position(hit: Hit) -> int:
+    position = hit.meta.get("position")
+    return position if isinstance(position, int) else 10**6
+
+
+def _label(title: str, passage: str) -> str:
+    """How a sentence citing ``passage`` names its document: the title, unless that brings figures the
+    passage itself does not state (readers and the eval check figures against the cited passage)."""
+    if not title or (extract(title) and fold(title) not in fold(passage)):
+        return f"该{doc_type_of(title) or '文件'}"
+    return f"《{title}》"
 
 
 def _ms(start: float) -> float:
@@ -343,12 +371,64 @@ class AnswerChain:
         return None
 
     def _metadata_events(self, state: _State) -> Iterator[ChainEvent] | None:
-        terms = key_terms(state.standalone)
-        doc = self._find_document(state, terms)
+        found = self._metadata_answer(state)
+        if found is None:
+            return None
+        passage, sentence = found
+        start = time.perf_counter()
+        return self._generate_and_verify(state, [passage], iter([f"{sentence.rstrip(_END)}[1]。"]), start)
+
+    def _metadata_answer(self, state: _State) -> tuple[Passage, str] | None:
+        """The passage and the sentence answering a metadata question, or None to answer it as usual."""
+        if state.intent == "speaker":
+            return self._speaker(state)
+        if state.intent == "meeting_date":
+            return self._event(state, state.hits + state.pool, r"召开|举行|举办|开幕", state.standalone)
+        doc = self._find_document(state, key_terms(state.standalone))
         if doc is None:
             return None
         meta = doc.meta
         subject = f"《{meta.title}》" if meta.title else doc.source
+        q = state.standalone
+        if state.intent == "doc_type":
+            kind = doc_type_of(meta.title) or meta.doc_type
+            if issuing_notice(meta.title) and not re.search("印发|通知", q) and meta.doc_type:
+                kind = meta.doc_type  # 行动方案是什么文种 asks about the issued 方案, not the notice
+            if not kind:
+                return None
+            return self._title_passage(state, doc), f"{subject}的文种是{kind}"
+        if state.intent == "period":
+            period = period_of(meta.title)
+            return (self._title_passage(state, doc), f"据标题{subject}，实施期限为{period}") if period else None
+        if state.intent == "visibility":
+            for hit in self._doc_hits(state, doc, "此件主动公开 依申请公开 公开属性"):
+                line = visibility_line(display_text(hit))
+                if line is not None:
+                    label = _label(meta.title, display_text(hit))
+                    return self._passage(hit), f"{label}注明“{line.quote}”，公开属性为{line.value}"
+            return None
+        if state.intent == "page_info":
+            labels = page_labels(q)
+            for hit in self._doc_hits(state, doc, f"{meta.title} 来源 更新时间 日期", by_position=True):
+                page = page_line(display_text(hit), labels)
+                if page is not None:
+                    return self._passage(hit), f"{_label(meta.title, display_text(hit))}页面标注：{page.quote}"
+            return None
+        if state.intent == "proposer":
+            for hit in self._doc_hits(state, doc, "代表 您提出的建议已收悉", by_position=True):
+                greeting = salutation(display_text(hit))
+                if greeting is not None:
+                    return self._passage(hit), greeting.quote
+            return None
+        if state.intent == "date" and "发布" in q and not _SIGNED_DATE.search(q):
+            # 几月几日发布的 asks when it was published (9月15日,…发布…的通知), not the date it was signed
+            event = self._event(state, self._doc_hits(state, doc, f"发布 {meta.title}"), "发布", meta.title)
+            if event is not None:
+                return event
+        return self._card_answer(state, doc, subject)
+
+    def _card_answer(self, state: _State, doc: DocumentRecord, subject: str) -> tuple[Passage, str] | None:
+        meta = doc.meta
         if state.intent == "doc_number" and meta.doc_number:
             facts, sentence = [meta.doc_number], f"{subject}的文号是{meta.doc_number}"
         elif state.intent == "issuer" and meta.issuer:
@@ -359,10 +439,51 @@ class AnswerChain:
             sentence = f"{subject}的印发日期是{facts[0]}"
         else:
             return None
-        passage = self._citing_passage(state, doc, facts)
-        start = time.perf_counter()
-        pieces = iter([f"{sentence}[1]。"])
-        return self._generate_and_verify(state, [passage], pieces, start)
+        return self._citing_passage(state, doc, facts), sentence
+
+    def _speaker(self, state: _State) -> tuple[Passage, str] | None:
+        """The byline of the speech given by the body the question names ("铜梁区委书记 谭庆")."""
+        hits = list(state.hits) + list(state.pool)
+        byline = speaker_for(state.standalone, [display_text(h) for h in hits])
+        if byline is None:
+            return None
+        hit = next(h for h in hits if byline.quote in display_text(h))
+        return self._passage(hit), f"发言者为{byline.name}，署名“{byline.quote}”"
+
+    def _event(self, state: _State, hits: Sequence[Hit], verbs: str, about: str) -> tuple[Passage, str] | None:
+        """The first (best-ranked) chunk's sentence dating an event (召开/发布) about ``about``, quoted verbatim."""
+        for hit in hits:
+            line = event_sentence(display_text(hit), verbs, about)
+            if line is not None:
+                return self._passage(hit), line.quote
+        return None
+
+    def _doc_hits(self, state: _State, doc: DocumentRecord, query: str, *, by_position: bool = False) -> list[Hit]:
+        """Retrieved chunks of one document, then more of them found with ``query`` (opening chunks first)."""
+        hits = [h for h in [*state.hits, *state.pool] if h.meta.get("source") == doc.source]
+        flt = (state.flt or Filter()).with_equals("source", [doc.source])
+        try:
+            hits += self.search(query, max(self.settings.top_k * 2, 10), flt, state.audience)
+        except Exception as exc:  # an optional lookup must not fail the answer
+            log.warning("在《%s》中查找“%s”失败：%s", doc.meta.title, query, exc)
+        unique = list({h.id: h for h in hits}.values())
+        if by_position:
+            unique.sort(key=_position)
+        return unique
+
+    def _title_passage(self, state: _State, doc: DocumentRecord) -> Passage:
+        """The document's metadata card, else a chunk stating its title, else its metadata record."""
+        hits = self._doc_hits(state, doc, f"{CARD_HEADING} {doc.meta.title}", by_position=True)
+        card = next((h for h in hits if str(h.meta.get("heading_path") or "") == CARD_HEADING), None)
+        if card is not None:
+            return self._passage(card)
+        title = fold(doc.meta.title)
+        titled = next((h for h in hits if title and title in fold(display_text(h))), None)
+        return self._passage(titled) if titled is not None else self._citing_passage(state, doc, [doc.meta.title])
+
+    @staticmethod
+    def _passage(hit: Hit) -> Passage:
+        return replace(from_hits([hit])[0], n=1)
 
     def _citing_passage(self, state: _State, doc: DocumentRecord, facts: Sequence[str]) -> Passage:
         """A chunk of the document that states the facts; else the document's metadata record, cited as such."""
@@ -388,6 +509,7 @@ class AnswerChain:
                 f"文号：{meta.doc_number}" if meta.doc_number else "",
                 f"发文机关：{meta.issuer}" if meta.issuer else "",
                 f"日期：{_iso_to_chinese(meta.date)}" if meta.date else "",
+                f"文种：{meta.doc_type}" if meta.doc_type else "",
             )
             if line
         )

@@ -17,7 +17,7 @@ from rag.answer.citations import extract
 from rag.answer.evidence import context_of, missing_constraints, phrase_coverage, term_coverage
 from rag.answer.passages import Passage
 from rag.answer.query import QueryTerms, key_terms
-from rag.answer.subject import about_place, about_years
+from rag.answer.subject import about_local_subject, about_place, about_years
 
 MIN_FOCUS = 0.6  # share of the asked attribute a quoted sentence must contain
 MIN_CONTENT = 0.5  # without a clear attribute: share of the question's content words
@@ -118,6 +118,8 @@ def _answers(terms: QueryTerms, passage: Passage, rank: int) -> Pick | None:
     for score, sentence in scored:
         quote = _trim(sentence, terms)
         if not about_place(terms.places, quote, passage.section, passage.document, sentence):
+            continue
+        if not about_local_subject(terms.places, quote, passage.text):
             continue
         if not about_years(terms.years, quote, passage.text, passage.title):
             continue

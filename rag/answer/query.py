@@ -22,7 +22,18 @@ from rag.prompts import render
 
 log = logging.getLogger(__name__)
 
-MetaIntent = Literal["doc_number", "issuer", "date"]
+MetaIntent = Literal[
+    "doc_number",
+    "issuer",
+    "date",
+    "doc_type",
+    "visibility",
+    "period",
+    "page_info",
+    "speaker",
+    "proposer",
+    "meeting_date",
+]
 
 _PUNCT = "？?！!。，,、；;：:“”\"'‘’（）()《》〈〉【】[] \t\r\n"
 _INTERROGATIVES = (
@@ -467,6 +478,12 @@ def places(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def is_known_place(place: str) -> bool:
+    """A Chongqing district/county or a province-level name (产业园区 ends with 区 but is no place)."""
+    stem = _place_stem(place)
+    return stem in _DISTRICTS or stem in _PROVINCES or place in _DISTRICTS or place in _PROVINCES
+
+
 def place_in(place: str, text: str) -> bool:
     """Whether ``text`` mentions the place, with or without its 区/县/市 suffix."""
     return _place_stem(place) in text
@@ -496,8 +513,11 @@ def _focus(toks: Sequence[str], content: set[str]) -> tuple[str, ...]:
             return tuple(after)
         before: list[str] = []
         j = i - 1
-        while j >= 0 and toks[j] in ("是", "有", "的", "为", "达到", "共", "总共", "一共", "了"):
-            j -= 1
+        while j >= 0 and (
+            toks[j] in ("是", "有", "的", "为", "达到", "共", "总共", "一共", "了")
+            or (toks[j] in _SOFT_WHEN_FIGURE and toks[j] not in content)
+        ):
+            j -= 1  # 氢能产业产值目标是多少 asks about 氢能产业产值: 目标 only says it is a target
         while j >= 0 and toks[j] in content and len(before) < 4:
             before.insert(0, toks[j])
             j -= 1
@@ -514,7 +534,9 @@ def key_terms(question: str) -> QueryTerms:
     toks = _tokens(q)
     place_parts = {p for pl in found_places for p in (pl, _place_stem(pl))} | set(_PLACE_SUFFIX)
     content: list[tuple[str, float]] = []
-    for tok in toks:
+    for i, tok in enumerate(toks):
+        if i > 0 and len(tok) > 1 and tok[0] in _PLACE_SUFFIX and toks[i - 1] in place_parts:
+            tok = tok[1:]  # 合川 + 区到: the suffix belongs to the place, 到 is left
         if tok in _STOPWORDS or tok in place_parts or tok.strip(_PUNCT) == "" or _YEAR.fullmatch(tok):
             continue
         if re.fullmatch(r"\d+(?:\.\d+)?", tok) or tok in ("年", "月", "日", "号"):
@@ -551,13 +573,40 @@ _DATE_Q = re.compile(
 _DOC_VERB = re.compile(r"印发|发布|发文|签发|出台|成文|发的|下发|公布|日期")
 
 
+_PAGE_INFO_Q = re.compile(
+    r"更新时间|更新日期|出处|(?:新闻|文章|报道|汇报|稿件|信息|页面|网页|发布|文件|通知|复函)[^？?，,]{0,8}来源"
+    r"|来源(?:网站|单位)?(?:是|为)(?:什么|哪)"
+)
+_SPEAKER_Q = re.compile(r"发言人|发言者|谁[^？?，,]{0,14}发言|发言的(?:是|人)|代表[^？?，,]{1,14}发言|署名")
+_PROPOSER_Q = re.compile(r"哪位代表|哪位委员|哪个代表|谁提出|由谁提出|提出人|提出者|建议人|提案人|提出的代表")
+_VISIBILITY_Q = re.compile(r"公开属性|公开方式|公开类型|是否(?:主动)?公开|公开范围")
+_DOC_TYPE_Q = re.compile(r"文种|公文种类|文件类型|什么类型的(?:文件|公文)|哪类公文|公文类型")
+_PERIOD_Q = re.compile(r"实施期限|实施期|执行期|有效期|规划期|起止年|时间跨度|哪几年")
+_MEETING_Q = re.compile(r"召开|举行|举办|开幕")
+
+
 def metadata_intent(question: str) -> MetaIntent | None:
-    """Route questions about a document's 文号, issuer or date to its metadata instead of passages."""
+    """Route questions about a document (文号, issuer, date, 文种, 公开属性, 实施期限, 来源, speaker…)
+    to the metadata route, which quotes the line stating the fact instead of scoring passages."""
     q = normalise_question(question)
     if _DOC_NUMBER_Q.search(q):
         return "doc_number"
+    if _PAGE_INFO_Q.search(q):
+        return "page_info"
+    if _SPEAKER_Q.search(q):
+        return "speaker"
+    if _PROPOSER_Q.search(q):
+        return "proposer"
+    if _VISIBILITY_Q.search(q):
+        return "visibility"
+    if _DOC_TYPE_Q.search(q):
+        return "doc_type"
+    if _PERIOD_Q.search(q):
+        return "period"
     if _ISSUER_Q.search(q):
         return "issuer"
+    if _DATE_Q.search(q) and _MEETING_Q.search(q):
+        return "meeting_date"
     if _DATE_Q.search(q) and _DOC_VERB.search(q):
         return "date"
     return None

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from index.textnorm import fold
-from rag.answer.query import place_in, places
+from rag.answer.query import is_known_place, place_in, places
 
 _LEAD_LINE_MAX = 40  # section lead lines (speaker, heading) are short; body paragraphs are not
 _YEAR_AT = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*(?:[—–\-~～至到]+\s*((?:19|20)\d{2}))?\s*年")
@@ -54,6 +54,43 @@ def about_place(asked: Sequence[str], quote: str, section: str, document: str, s
         if not any(place_in(place, s) or place_in(s, place) for s in subject):
             return False
     return True
+
+
+# A sentence opening with a municipal body ("下一步,市经济信息委将…", "市国资委深入…") reports that body's work.
+_BODY_OPENING = re.compile(r"^(?:下一步|同时|此外|今年以来|一季度)?[,，]?(市[\u4e00-\u9fff]{1,8}?委)(?!员)")
+_SENTENCE_END = re.compile(r"(?<=[。！？!?\n])")
+
+
+def local_subject(quote: str, passage_text: str) -> str:
+    """The body or place a sentence before ``quote`` in the passage opens with, nearest first; "" if none.
+
+    A chunk may join the end of one speech to the start of another (a chunking slip, or a short
+    section); the last sentence that names who is talking tells whom an unnamed figure is about.
+    """
+    folded = fold(passage_text)
+    idx = folded.find(fold(quote)[:12])
+    if idx <= 0:
+        return ""
+    for sentence in reversed([x.strip() for x in _SENTENCE_END.split(folded[:idx]) if x.strip()]):
+        body = _BODY_OPENING.match(sentence)
+        if body is not None:
+            return body.group(1)
+        opening = places(sentence[:12])
+        if opening and sentence.startswith(opening[0][:2]) and is_known_place(opening[0]):
+            return opening[0]
+    return ""
+
+
+def about_local_subject(asked: Sequence[str], quote: str, passage_text: str) -> bool:
+    """False when the quote follows, in its passage, a sentence about another body or place than the asked one."""
+    if not asked or places(quote):
+        return True
+    subject = local_subject(quote, passage_text)
+    if not subject:
+        return True
+    if subject.startswith("市") and subject.endswith("委"):
+        return all(_is_container(p, p) for p in asked)  # a municipal body's figure is the city's, not a district's
+    return all(place_in(p, subject) or place_in(subject, p) or _is_container(subject, p) for p in asked)
 
 
 def _is_container(named: str, asked: str) -> bool:
