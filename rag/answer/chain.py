@@ -214,7 +214,10 @@ class AnswerChain:
         passages = from_hits(hits, [*state.pool, *self._missing_leads(state, hits, terms)])
         # a compound question is covered when every part is (铜梁区…？合川区…？ names no passage's both places)
         evidence = min((assess(key_terms(p), passages) for p in parts), key=lambda e: e.score)
-        if not passages or evidence.score < self.settings.evidence_threshold:
+        # A reply draft covers a matter, not a question: the question-shaped gate does not apply, but
+        # every drafted sentence is still verified against the passage it cites.
+        gated = self.template != "reply" and evidence.score < self.settings.evidence_threshold
+        if not passages or gated:
             state.timings["generate"] = 0.0
             yield from self._refuse(state, self._gate_reason(passages, evidence), ())
             return

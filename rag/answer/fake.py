@@ -17,6 +17,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
+from rag.answer.citations import split_sentences
 from rag.answer.extractive import format_pick, select
 from rag.answer.passages import Passage
 from rag.answer.refusal import refusal_text
@@ -25,6 +26,7 @@ FakeMode = Literal["copy", "hallucinate", "refuse"]
 HALLUCINATED = "另据了解，补贴标准为每千瓦时0.87元"
 _PASSAGE = re.compile(r"<<<资料(\d+)>>>\n(.*?)<<<资料\1结束>>>", re.S)
 _QUESTION = re.compile(r"问题：(.*)")
+_TOPIC = re.compile(r"建议标题：(.*)")
 
 
 def fake_answer(prompt: str, mode: FakeMode = "copy") -> str:
@@ -37,12 +39,16 @@ def fake_answer(prompt: str, mode: FakeMode = "copy") -> str:
         return refusal_text()
     questions = _QUESTION.findall(prompt)
     question = questions[-1].strip() if questions else prompt
+    topics = _TOPIC.findall(prompt)
     passages = []
     for n_text, body in _PASSAGE.findall(prompt):
         lines = body.split("\n", 1)
         text = lines[1] if len(lines) > 1 else body
         title = re.sub(r"^来源：|（[^（）]*）$", "", lines[0]) if len(lines) > 1 else ""
         passages.append(Passage(int(n_text), "", "", title, text, text))
+    if topics and not questions:  # the 复函 prompt: quote the opening sentence of each passage, cited
+        firsts = [(p.n, split_sentences(p.text)) for p in passages[:3]]
+        return "".join(f"{s[0].rstrip('。；;')}[{n}]。" for n, s in firsts if s) or refusal_text()
     picks = select(question, passages, max_sentences=2)
     if not picks:
         return refusal_text()

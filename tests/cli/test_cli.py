@@ -199,3 +199,13 @@ def test_draft_writes_docx_with_cited_statements(env: dict[str, str], tmp_path: 
     assert obj["refused"] is False and obj["statements"]
     assert all("[" in s for s in obj["statements"])
     assert out.exists() and out.stat().st_size > 0
+
+
+def test_draft_through_an_llm_backend_uses_the_reply_prompt_and_verifies(env: dict[str, str]) -> None:
+    run(env, "ingest", str(CORPUS), "--json")
+    code, output = run({**env, "RAG_LLM_BACKEND": "fake"}, "draft", "新型储能产业发展", "--json")
+    assert code == 0, output
+    obj = json.loads(output)
+    assert obj["refused"] is False
+    assert obj["statements"] and all("[" in s for s in obj["statements"])
+    assert {c["n"] for c in obj["citations"]} <= set(range(1, 10))
