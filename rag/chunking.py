@@ -69,13 +69,17 @@ def chunk_document(source: str, text: str, meta: DocMeta, chunk_size: int = 400,
             "请让 RAG_CHUNK_OVERLAP 小于 RAG_CHUNK_SIZE（例如 400 和 80）。"
         )
     protected = _protected_spans(text)
+    bylines = _bylines(text)
     chunks: list[Chunk] = []
     for section in _merge_small(_sections(text), min_chars=chunk_size // 4):
         units = _units(text, section.start, section.end, chunk_size, protected)
         for start, end in _pack(units, chunk_size, overlap):
             body = text[start:end]
             position = len(chunks)
-            context = f"{meta.title} {' > '.join(section.path)}\n{body}"
+            # a speech's byline ("沙坪坝区委书记 唐小平") says whose every paragraph is: index it with each
+            byline = bylines.get(section.path[0], "") if section.path else ""
+            speaker = f" {byline}" if byline else ""
+            context = f"{meta.title}{speaker} {' > '.join(section.path)}\n{body}"
             chunks.append(
                 Chunk(
                     id=Chunk.make_id(source, position, body),
@@ -122,6 +126,17 @@ def _is_subheading(line: str, following: list[str]) -> bool:
     if following and _STRONG_PUNCT.search(following[0]):
         return True
     return len(following) > 1 and _is_byline(following[0]) and bool(_STRONG_PUNCT.search(following[1]))
+
+
+def _bylines(text: str) -> dict[str, str]:
+    """Heading -> the byline right under it, for speech collections (title line, then the speaker)."""
+    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    found: dict[str, str] = {}
+    for i, para in enumerate(paragraphs[:-2]):
+        nxt = paragraphs[i + 1]
+        if _is_byline(nxt) and not nxt.endswith((":", "：")) and _is_subheading(para, paragraphs[i + 1 : i + 3]):
+            found.setdefault(_heading_text(para), paragraphs[i + 1])
+    return found
 
 
 def _is_byline(line: str) -> bool:

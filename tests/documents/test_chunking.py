@@ -245,3 +245,25 @@ def test_numbering_restarts_outside_speeches_keep_their_path() -> None:
     chunks = chunk_document("plan.txt", text, META, chunk_size=200, overlap=0)
     assert chunks[-1].heading_path == ("一、附件说明",)
     assert [c.heading_path for c in chunks[:2]] == [("一、总体要求",), ("二、重点任务",)]
+
+
+def test_speech_byline_goes_into_the_index_text_of_every_chunk_of_that_speech() -> None:
+    from index.textnorm import fold
+    from rag.chunking import chunk_document
+    from rag.models import DocMeta
+
+    text = (
+        "4月26日上午,市委召开区县委书记和部门一把手例会。以下是发言摘登。\n"
+        "多措并举 承压前行 奋力夺取经济发展“开门红”\n沙坪坝区委书记 唐小平\n"
+        "沙坪坝区统筹高水平化债与高质量发展,一季度地区生产总值增长8.5%。\n"
+        "一、狠抓投资放量,筑牢经济增长基本盘。一季度固定资产投资增长12.1%,工业投资增长49.7%。"
+        + "项目建设提速。" * 40
+        + "\n二、狠抓产业链强链。实际利用外资增长302.1%。"
+        + "企业增订单。" * 40
+    )
+    chunks = chunk_document("s.txt", text, DocMeta(title="发言摘登"), chunk_size=200, overlap=40)
+    assert len(chunks) >= 3
+    for chunk in chunks[1:]:
+        assert fold("沙坪坝区委书记 唐小平") in chunk.index_text  # retrievable as 沙坪坝's
+    plain = chunk_document("p.txt", "第一段说明情况。\n第二段继续说明。", DocMeta(title="通知"))
+    assert plain[0].index_text.startswith(fold("通知 "))
