@@ -49,9 +49,12 @@ test: lint typecheck pytest
 bench: install
 	$(BIN)/python -m eval.bench.scale --out eval/bench/results --sizes 10000 100000
 
+# Quality on the dev and holdout sets, with the LangChain baselines; a fresh home each time.
 eval: install
+	rm -rf .rag-eval
 	$(BIN)/rag --home .rag-eval ensure-sample $(SAMPLE)
-	$(BIN)/rag --home .rag-eval eval --dataset eval/datasets/dev.jsonl --report reports/dev --baselines
+	$(BIN)/rag --home .rag-eval eval --dataset eval/datasets/dev.jsonl --report eval/results/dev --baselines
+	$(BIN)/rag --home .rag-eval eval --dataset eval/datasets/holdout.jsonl --report eval/results/holdout --baselines
 
 clean:
 	rm -rf $(VENV) .rag .rag-eval .pytest_cache .mypy_cache .ruff_cache
