@@ -2,17 +2,14 @@
 
 Citizens' searches always carry visibility=public inside the index query (not a UI filter), so
 no caller of the citizen path can reach an internal document, whatever filters it passes.
+The same facade as a LangChain retriever is in ``rag.lc_retriever`` (imported only by who needs it,
+so the CLI does not pay LangChain's import time on every search).
 """
 
 from __future__ import annotations
 
 import logging
 from typing import Literal
-
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document as LCDocument
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
 from index.base import SearchBackend
 from index.records import Filter, Hit
@@ -47,25 +44,3 @@ class Retriever:
         if not query:
             return []
         return self.backend.search(query, k or self.default_k, audience_filter(flt, audience))
-
-
-class RagRetriever(BaseRetriever):
-    """The facade as a LangChain retriever, so any LangChain chain can use our index and visibility rules."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    retriever: Retriever
-    k: int = 5
-    audience: str = "citizen"
-    flt: Filter | None = None
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
-        hits = self.retriever.search(query, self.k, self.flt, self.audience)
-        return [
-            LCDocument(
-                id=h.id,
-                page_content=str(h.meta.get("display_text", h.text)),
-                metadata={**h.meta, "score": h.score, "chunk_id": h.id},
-            )
-            for h in hits
-        ]
