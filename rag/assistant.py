@@ -18,7 +18,6 @@ from index.base import IndexConfig, SearchBackend
 from index.embedder import Embedder
 from index.errors import IncompatibleIndexError, SearchIndexError
 from index.records import Filter, Hit, Record
-from rag.drafting import ReplyDraft, draft_answer, export_docx, make_draft
 from rag.errors import ConfigError, RagError
 from rag.events import ChainEvent, DoneEvent
 from rag.ingest import IngestReport, ProgressCallback, chunk_record, ingest_paths
@@ -29,6 +28,7 @@ from rag.settings import Settings
 
 if TYPE_CHECKING:
     from rag.answer.chain import AnswerChain
+    from rag.drafting import ReplyDraft
 
 log = logging.getLogger(__name__)
 
@@ -247,6 +247,8 @@ class Assistant:
 
     def draft_reply(self, topic: str, deputy: str = "", issuer: str = "") -> ReplyDraft:
         """A 复函 draft for staff: statements drawn from all documents (internal too), each cited and verified."""
+        from rag.drafting import draft_answer, make_draft
+
         if not topic.strip():
             raise RagError("请先填写代表建议的内容或主题。")
         statements = max(6, self.settings.max_answer_sentences)
@@ -270,6 +272,8 @@ class Assistant:
 
     @staticmethod
     def export_reply_docx(draft: ReplyDraft, path: Path) -> Path:
+        from rag.drafting import export_docx
+
         return export_docx(draft, path)
 
     def close(self) -> None:
