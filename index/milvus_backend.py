@@ -82,6 +82,8 @@ class MilvusIndex:
             Path(uri).parent.mkdir(parents=True, exist_ok=True)
         self._client = MilvusClient(uri)
         if self._client.has_collection(collection):
+            # a collection reopened by a new process is "released" until loaded into memory
+            self._client.load_collection(collection)
             self._check_dim()
         else:
             schema = self._client.create_schema(auto_id=False, enable_dynamic_field=False)

@@ -41,3 +41,28 @@ def test_milvus_round_trip(tmp_path: Path, records: list[Record]) -> None:
     assert len(reopened) == 5 and "r0" not in reopened.ids()
     assert reopened.search("小巨人", 1)[0].id == "r2"
     reopened.close()
+
+
+@pytest.mark.slow
+def test_milvus_collection_reopens_in_a_new_process(tmp_path: Path) -> None:
+    """A second process finds the collection 'released'; opening must load it (seen with milvus-lite 3.2).
+    Each step runs in its own process, as CLI commands do (milvus-lite locks its file per process)."""
+    import subprocess
+    import sys
+
+    uri = str(tmp_path / "milvus.db")
+    head = "from index.embedders import FakeEmbedder\nfrom index.milvus_backend import MilvusIndex\n"
+    head += "from index.records import Record\n"
+    build = head + (
+        f"idx = MilvusIndex({uri!r}, FakeEmbedder())\n"
+        "idx.add([Record('a', '规上工业总产值757.2亿元', {'visibility': 'public'}),"
+        " Record('b', '新型储能产业产值30亿元', {'visibility': 'public'})])\n"
+        "idx.save()\nidx.close()\n"
+    )
+    reopen = (
+        head + f"idx = MilvusIndex({uri!r}, FakeEmbedder())\nprint(idx.search('规上工业总产值', 1)[0].id, len(idx))\n"
+    )
+    for script in (build, reopen):
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+        assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["a", "2"]
