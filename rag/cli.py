@@ -479,7 +479,11 @@ def ensure_sample(ctx: click.Context, corpus: Path) -> None:
 
 
 def main() -> None:
-    cli(prog_name="rag")
+    try:
+        cli(prog_name="rag")
+    except Exception as exc:  # the last resort: a clean message instead of a traceback
+        logging.getLogger("rag").debug("unexpected error", exc_info=True)
+        _fail(f"意外的内部错误（{type(exc).__name__}: {exc}）。加 -vv 重新运行可看到详细信息，请把它报告给维护者。")
 
 
 if __name__ == "__main__":
