@@ -234,7 +234,16 @@ class Assistant:
         audience: str = "citizen",
         flt: Filter | None = None,
     ) -> Iterator[ChainEvent]:
+        self.check_question(question)
         return self.chain.stream(question, history, audience, flt)
+
+    def check_question(self, question: str) -> None:
+        """Empty or overlong input is a user error with a clear message, not a search."""
+        if not question.strip():
+            raise RagError("请输入问题，例如：铜梁区2023年规上工业总产值是多少？")
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            raise RagError(f"问题太长（{len(question)} 字）：请精简到 {limit} 字以内，或设置 RAG_MAX_QUESTION_CHARS。")
 
     def ask(
         self,
@@ -243,6 +252,7 @@ class Assistant:
         audience: str = "citizen",
         flt: Filter | None = None,
     ) -> Answer:
+        self.check_question(question)
         return self.chain.invoke(question, history, audience, flt)
 
     def draft_reply(self, topic: str, deputy: str = "", issuer: str = "") -> ReplyDraft:

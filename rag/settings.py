@@ -63,6 +63,7 @@ class Settings(BaseSettings):
         default=0.25, ge=0, le=1, description="Minimum evidence score; below it the assistant refuses."
     )
     max_answer_sentences: int = Field(default=3, ge=1)
+    max_question_chars: int = Field(default=500, ge=10, description="Longer questions are refused with a message.")
 
     # UI
     ui_host: str = "127.0.0.1"
