@@ -40,6 +40,29 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(text) if len(s.strip().strip(_END)) >= 6]
 
 
+_MONEY = frozenset(["亿元", "万元", "元"])
+
+
+def has_unit(unit: str, folded: str) -> bool:
+    """Whether a (folded) text states a figure counted in ``unit``; money in any of 元/万元/亿元."""
+    if unit in _MONEY:
+        pattern = r"\d(?:[\d.,]*)\s*(?:余|多)?\s*(?:万亿|千亿|百亿|亿|千万|百万|万|千)?\s*元"
+    else:
+        pattern = r"\d(?:[\d.,]*)\s*(?:余|多)?\s*(?:万|亿)?\s*" + re.escape(unit)
+    return re.search(pattern, folded) is not None
+
+
+_ORDINAL = re.compile(r"第[一二三四五六七八九十百零两]+[位名]")
+_PERCENT_HEADS = frozenset(["比重", "占比", "比例", "百分比", "份额", "增速", "增幅", "增长率"])
+
+
+def _has_head(head: str, clause: str, folded: str) -> bool:
+    """Whether a clause names the asked attribute's head; 比重/占比 are named by a percentage (占全市42.3%)."""
+    if len(head) < 2:
+        return False
+    return head in folded or (head in _PERCENT_HEADS and any(f.kind == "percent" for f in extract(clause)))
+
+
 def _trim(sentence: str, terms: QueryTerms) -> str:
     """The clauses of a long sentence that answer, as one contiguous span (so the quote stays verbatim)."""
     if len(sentence) <= LONG_SENTENCE:
@@ -49,10 +72,13 @@ def _trim(sentence: str, terms: QueryTerms) -> str:
         return sentence
     folded = [fold(c) for c in clauses]
 
+    head = terms.focus[-1] if terms.focus else ""
+
     def clause_score(i: int) -> float:
         has_fig = bool(extract(clauses[i]))
         return (
-            phrase_coverage(terms.focus, folded[i]) * 2
+            (1.0 if _has_head(head, clauses[i], folded[i]) else 0.0)  # 研发强度 is not answered by 研发投入
+            + phrase_coverage(terms.focus, folded[i]) * 2
             + term_coverage(terms.terms, folded[i])
             + (0.5 if terms.wants_figure and has_fig else 0.0)
         )
@@ -72,9 +98,6 @@ def _trim(sentence: str, terms: QueryTerms) -> str:
     return "".join(clauses[start:end]).strip()
 
 
-_PERCENT_HEADS = frozenset(["比重", "占比", "比例", "百分比", "份额", "增速", "增幅", "增长率"])
-
-
 def _header(passage: Passage) -> str:
     """Words a passage says about itself (title, headings, section lead): they count for content, not focus."""
     return fold(f"{passage.title} {passage.meta.get('heading_path') or ''} {passage.section}")
@@ -84,8 +107,10 @@ def _sentence_score(terms: QueryTerms, sentence: str, rank: int, header: str = "
     """None if the sentence cannot answer; otherwise higher is better."""
     folded = fold(sentence)
     figs = extract(sentence)
-    if terms.wants_figure and not figs:
-        return None
+    if terms.wants_figure and not figs and not _ORDINAL.search(folded):
+        return None  # a rank written in words (排名全国第八位) answers 第几位 as a figure does
+    if terms.unit and not has_unit(terms.unit, folded):
+        return None  # 软件业务收入是多少亿元 is not answered by 软件业务收入增长8.9%
     focus_terms = terms.focus
     if focus_terms and focus_terms[-1] in _PERCENT_HEADS and any(f.kind == "percent" for f in figs):
         focus_terms = focus_terms[:-1]  # 占全市比重多少 is answered by "占全市42.3%"
@@ -164,6 +189,11 @@ _TAIL = re.compile(r"(?:分别)?(?:是|有|为|达到|达|增长了?|提高到|�
 
 
 _BARE_WORDS = frozenset(["提升", "增长", "提高", "下降", "百分点", "个百分点", "比重", "占比", "比例"])
+# Words that set a figure against a frame (占全市比重, 排名全国第几位, 高于全国几个百分点) without naming
+# what is measured: a part made only of them and _BARE_WORDS is about the previous part's subject.
+_FRAME_WORDS = frozenset(
+    ["全市", "全国", "全省", "全区", "全县", "排名", "排在", "位居", "位列", "居", "高于", "低于", "同比", "第", "位"]
+)
 # A part naming its own document or body is about that, not about the first part's place (cross questions).
 _OWN_SUBJECT = re.compile(r"汇报|方案|复函|新闻|报道|例会|会议|发言|通知|示范区|文件|规划|意见")
 
@@ -172,9 +202,15 @@ def _context_prefix(first: QueryTerms, part: str) -> str:
     if _OWN_SUBJECT.search(part):
         return ""
     terms = key_terms(part)
+    if terms.places and set(terms.places) != set(first.places):
+        return ""  # another subject: the first part's year bound the first subject, not this one
     prefix = "" if terms.places else "".join(first.places)
     prefix += "" if terms.years else "".join(f"{y}年" for y in first.years)
     return prefix
+
+
+# "…B的目标是什么" / "…B的增速是多少": a short attribute after 的 that the conjuncts share.
+_SHARED_ATTRIBUTE = re.compile(r"的[\u4e00-\u9fff]{1,4}?(?:分别)?(?:是|为|有)?(?:多少|什么|几)[\u4e00-\u9fff]{0,3}$")
 
 
 def _split_conjunction(question: str) -> list[str]:
@@ -183,11 +219,18 @@ def _split_conjunction(question: str) -> list[str]:
     if not _ASK.search(q):
         return [question]
     m = re.search(r"(?<=[\u4e00-\u9fff\w”])(?:和|及|与|以及)(?=[\u4e00-\u9fff“])", q)
-    if m is None or ("分别" not in q and not _ASK.search(q[: m.start()])):
+    if m is None:
         return [question]
     left, right = q[: m.start()], q[m.end() :]
+    shared = _SHARED_ATTRIBUTE.search(right)
+    if "分别" not in q and not _ASK.search(left) and shared is None:
+        return [question]
     tail = _TAIL.search(right)
-    if tail is not None and not _ASK.search(left):
+    if "分别" not in q and not _ASK.search(left) and shared is not None:
+        # 研发投入和投入强度的目标是什么: the attribute after 的 belongs to both conjuncts
+        first = left + shared.group(0)
+        second = right
+    elif tail is not None and not _ASK.search(left):
         # 铜梁区经营性资产总规模和可盘活资产分别是多少
         ending = re.sub(r"^分别", "", tail.group(0))
         first = left + ending
@@ -229,10 +272,11 @@ def sub_questions(question: str) -> list[str]:
         return [question]
     first = key_terms(expanded[0])
     topic = re.split(r"(?:是|有|为)?(?:多少|几|什么|哪|谁)", expanded[0])[0]
+    topic = re.sub(r"(?:增长|提高|提升|下降|达到|达|为|了)+$", "", topic)  # the subject, not the verb asked
     out = [expanded[0] + "？"]
     for part in expanded[1:]:
         terms = key_terms(part)
-        if sum(1 for t, _ in terms.terms if len(t) >= 2 and t not in _BARE_WORDS) == 0:
+        if sum(1 for t, _ in terms.terms if len(t) >= 2 and t not in _BARE_WORDS and t not in _FRAME_WORDS) == 0:
             out.append(topic + part + "？")  # 提升了几个百分点 -> 投资转化率提升了几个百分点
         else:
             out.append(_context_prefix(first, part) + part + "？")

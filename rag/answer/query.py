@@ -399,6 +399,7 @@ _MEASURE_WORDS = frozenset(
         "万",
         "百分点",
         "个百分点",
+        "钱",
         "平方米",
         "平方公里",
         "吨",
@@ -419,12 +420,13 @@ class QueryTerms:
     focus: tuple[str, ...]  # the asked attribute, e.g. (规上, 工业, 总产值) before 是多少
     wants_figure: bool  # 多少/几/比例: the answer sentence must hold a figure
     numbers: tuple[str, ...] = ()  # other numbers in the question (第126号)
+    unit: str = ""  # the unit the asked figure is counted in (多少亿元 -> 亿元, 多少家 -> 家), if named
 
 
 # Generic words that name the kind of figure asked, not what it is about: a figure question
 # "产业集群目标规模是多少" is answered by "打造300亿级产业集群" without the words 目标/规模.
 _SOFT_WHEN_FIGURE = frozenset(
-    ["目标", "规模", "数量", "总量", "金额", "数额", "数字", "数据", "水平", "情况", "指标", "多大"]
+    ["目标", "规模", "数量", "总量", "金额", "数额", "数字", "数据", "水平", "情况", "指标", "多大", "钱"]
 )
 
 
@@ -449,8 +451,21 @@ def _place_stem(place: str) -> str:
 
 
 def places(text: str) -> tuple[str, ...]:
-    """Place names in a question: tokens ending in 省/市/区/县 (or split as 铜梁 + 区) and province-level names."""
-    toks = _tokens(fold(text))
+    """Place names in a question: tokens ending in 省/市/区/县 (or split as 铜梁 + 区) and province-level names.
+
+    Lines are read one by one: a heading ending in 攻坚战 followed by a byline starting with 市国资委
+    is not a place called 攻坚战市.
+    """
+    found: list[str] = []
+    for line in fold(text).splitlines():
+        for name in _places_in_line(line):
+            if name not in found:
+                found.append(name)
+    return tuple(found)
+
+
+def _places_in_line(line: str) -> list[str]:
+    toks = _tokens(line)
     found: list[str] = []
     for i, tok in enumerate(toks):
         name = ""
@@ -475,7 +490,7 @@ def places(text: str) -> tuple[str, ...]:
             name = ""
         if name and name not in _NOT_PLACES and name not in found:
             found.append(name)
-    return tuple(found)
+    return found
 
 
 def is_known_place(place: str) -> bool:
@@ -526,6 +541,12 @@ def _focus(toks: Sequence[str], content: set[str]) -> tuple[str, ...]:
     return ()
 
 
+# 多少亿元 / 几个百分点 / 多少家: the answer is a figure in that unit, not a growth rate of it.
+_ASKED_UNIT = re.compile(
+    r"(?:多少|几)(个百分点|百分点|亿元|万元|元|平方公里|平方米|万吨|吨|家|个|项|户|人|名|亩|宗|场|口|次|座|台|辆|所|件|条)"
+)
+
+
 def key_terms(question: str) -> QueryTerms:
     """Places, years, weighted content words and the asked attribute of a (standalone) question."""
     q = normalise_question(question)
@@ -553,6 +574,7 @@ def key_terms(question: str) -> QueryTerms:
         content = [(t, w) for t, w in content if t not in _SOFT_WHEN_FIGURE]
     focus = _focus(toks, {t for t, _ in content if t not in _TIME_WORDS})
     numbers = tuple(n for n in re.findall(r"\d+(?:\.\d+)?", q) if n not in found_years)
+    unit = _ASKED_UNIT.search(q)
     return QueryTerms(
         places=found_places,
         years=found_years,
@@ -560,6 +582,7 @@ def key_terms(question: str) -> QueryTerms:
         focus=focus,
         wants_figure=wants_figure,
         numbers=numbers,
+        unit=unit.group(1) if unit else "",
     )
 
 

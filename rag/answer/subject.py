@@ -49,7 +49,7 @@ def about_place(asked: Sequence[str], quote: str, section: str, document: str, s
     for place in asked:
         if any(place_in(place, n) or place_in(n, place) for n in named):
             continue
-        if named and not all(_is_container(n, place) for n in named):
+        if named and not all(_is_container(n, place) or _is_below(n, place) for n in named):
             return False  # the sentence is about another place it names (涪陵… when asked 永川)
         if not any(place_in(place, s) or place_in(s, place) for s in subject):
             return False
@@ -96,6 +96,25 @@ def about_local_subject(asked: Sequence[str], quote: str, passage_text: str) -> 
 def _is_container(named: str, asked: str) -> bool:
     """A province-level name (重庆) in a sentence about one of its districts does not change the subject."""
     return len(named) <= 3 and named.rstrip("市省") in ("重庆", "四川", "北京", "上海", "天津")
+
+
+_LEVEL = {"省": 0, "市": 1, "区": 2, "县": 2, "镇": 3, "乡": 3, "街道": 3, "村": 4}
+
+
+def _level(place: str) -> int | None:
+    return next((lvl for suffix, lvl in _LEVEL.items() if place.endswith(suffix)), None)
+
+
+def _is_below(named: str, asked: str) -> bool:
+    """A town (龙市镇) named in a sentence about a district is one of its parts, not another subject.
+
+    Whose part it is stays open: the caller still requires the section or document to be about the
+    asked place.
+    """
+    named_level, asked_level = _level(named), _level(asked)
+    if asked_level is None and is_known_place(asked):
+        asked_level = 2  # a district named by its stem (永川)
+    return named_level is not None and asked_level is not None and named_level > asked_level and named_level >= 3
 
 
 def _years_in(text: str) -> set[str]:
