@@ -152,12 +152,47 @@ def _answers(terms: QueryTerms, passage: Passage, rank: int) -> Pick | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Subject:
+    """What a quote says of the question's subject: the asked words it spells out and phrases it keeps."""
+
+    words: frozenset[str]  # question words whose every character the quote has (储能, 工业企业)
+    phrases: frozenset[str]  # adjacent question words the quote has verbatim (新型储能, 工业投资)
+
+    def covers(self, other: _Subject) -> bool:
+        return self.words >= other.words and self.phrases >= other.phrases
+
+
+def _subject(terms: QueryTerms, quote: str) -> _Subject:
+    folded = fold(quote)
+    words = frozenset(t for t, _ in terms.terms if len(t) >= 2 and all(ch in folded for ch in t))
+    return _Subject(words, frozenset(p for p in terms.phrases if p in folded))
+
+
+def _figures(quote: str) -> frozenset[tuple[object, ...]]:
+    """The quote's figures other than dates: a shared 2027年 is the asked time, not new information."""
+    return frozenset(f.key for f in extract(quote) if f.kind != "date")
+
+
+def _lead(terms: QueryTerms, picks: Sequence[Pick]) -> Pick:
+    """The best pick, unless another one names strictly more of the asked subject (草街组团主要布局…
+    over a sentence that only lists 草街组团): that one answers what was asked, the other only touches it."""
+    lead = picks[0]
+    for pick in picks[1:]:
+        mine, theirs = _subject(terms, lead.quote), _subject(terms, pick.quote)
+        if theirs.covers(mine) and theirs != mine:
+            lead = pick
+    return lead
+
+
 def select(question: str, passages: Sequence[Passage], max_sentences: int = 3) -> list[Pick]:
     """The best-answering spans across passages, best first, at most one per passage.
 
     Only passages that name the question's places and years qualify, and only spans about them
     (``rag.answer.subject``). Spans scoring well below the best are left out: a short exact answer
-    beats three loosely related quotes.
+    beats three loosely related quotes. A span after the first must name at least the part of the
+    asked subject the first names (a 新型材料 sentence does not follow a 新型储能 answer, however alike
+    their wording) and must add a figure not yet quoted: a citizen reads every sentence as an answer.
     """
     terms = key_terms(question)
     candidates: list[Pick] = []
@@ -171,16 +206,28 @@ def select(question: str, passages: Sequence[Passage], max_sentences: int = 3) -
     if not candidates:
         return []
     top = candidates[0].score
-    chosen: list[Pick] = []
+    close: list[Pick] = []
     seen: set[str] = set()
     for pick in candidates:
         key = fold(pick.quote)
         if pick.score < 0.85 * top or key in seen:
             continue
         seen.add(key)
-        chosen.append(pick)
+        close.append(pick)
+    lead = _lead(terms, close)
+    asked = _subject(terms, lead.quote)
+    chosen = [lead]
+    quoted = set(_figures(lead.quote))
+    for pick in close:
         if len(chosen) >= max_sentences:
             break
+        if pick is lead or not _subject(terms, pick.quote).covers(asked):
+            continue
+        figures = _figures(pick.quote)
+        if figures and figures <= quoted:
+            continue  # the same figure again (for another subject, or the same sentence under a title)
+        quoted |= figures
+        chosen.append(pick)
     return chosen
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Literal
 
 import rjieba
@@ -421,6 +422,7 @@ class QueryTerms:
     wants_figure: bool  # 多少/几/比例: the answer sentence must hold a figure
     numbers: tuple[str, ...] = ()  # other numbers in the question (第126号)
     unit: str = ""  # the unit the asked figure is counted in (多少亿元 -> 亿元, 多少家 -> 家), if named
+    phrases: tuple[str, ...] = ()  # adjacent content words as asked (新型储能, 工业投资): the subject's wording
 
 
 # Generic words that name the kind of figure asked, not what it is about: a figure question
@@ -555,7 +557,9 @@ def key_terms(question: str) -> QueryTerms:
     toks = _tokens(q)
     place_parts = {p for pl in found_places for p in (pl, _place_stem(pl))} | set(_PLACE_SUFFIX)
     content: list[tuple[str, float]] = []
+    kept: list[str | None] = []  # the content word at each token position, None for the rest
     for i, tok in enumerate(toks):
+        kept.append(None)
         if i > 0 and len(tok) > 1 and tok[0] in _PLACE_SUFFIX and toks[i - 1] in place_parts:
             tok = tok[1:]  # 合川 + 区到: the suffix belongs to the place, 到 is left
         if tok in _STOPWORDS or tok in place_parts or tok.strip(_PUNCT) == "" or _YEAR.fullmatch(tok):
@@ -567,12 +571,15 @@ def key_terms(question: str) -> QueryTerms:
         if any(tok.startswith(w) for w in _INTERROGATIVES):
             continue
         weight = 0.5 if len(tok) == 1 else float(min(len(tok), 4))
+        kept[-1] = tok
         if all(t != tok for t, _ in content):
             content.append((tok, weight))
     wants_figure = bool(_FIGURE_WORDS.search(q))
     if wants_figure and any(t not in _SOFT_WHEN_FIGURE for t, _ in content):
         content = [(t, w) for t, w in content if t not in _SOFT_WHEN_FIGURE]
     focus = _focus(toks, {t for t, _ in content if t not in _TIME_WORDS})
+    words = {t for t, _ in content}  # soft words (目标, 规模) are gone: they name no subject
+    phrases = tuple(dict.fromkeys(a + b for a, b in pairwise(kept) if a in words and b in words))
     numbers = tuple(n for n in re.findall(r"\d+(?:\.\d+)?", q) if n not in found_years)
     unit = _ASKED_UNIT.search(q)
     return QueryTerms(
@@ -583,6 +590,7 @@ def key_terms(question: str) -> QueryTerms:
         wants_figure=wants_figure,
         numbers=numbers,
         unit=unit.group(1) if unit else "",
+        phrases=phrases,
     )
 
 

@@ -37,3 +37,42 @@ def test_instruction_sentences_are_cut_from_the_evidence() -> None:
 def test_long_answer_is_capped() -> None:
     hits = [make_hit(f"x{i}", f"2023年,铜梁区工业投资增长2{i}.9%。") for i in range(5)]
     assert len(select("铜梁区2023年工业投资增长多少？", from_hits(hits), max_sentences=2)) == 2
+
+
+def _hechuan(*texts: str) -> list:
+    hits = [make_hit(f"h{i}", t, source="002_ab94c550cb50952a.txt", region="合川区") for i, t in enumerate(texts)]
+    return from_hits(hits)
+
+
+STORAGE = "到2027年,新型储能产业产值力争突破30亿元。"
+MATERIALS = "到2027年,新型材料产业产值力争突破30亿元。"
+
+
+def test_a_sentence_about_another_subject_does_not_follow_the_answer() -> None:
+    question = "合川区到2027年新型储能产业产值力争突破多少？"
+    for order in ((STORAGE, MATERIALS), (MATERIALS, STORAGE)):
+        out = "".join(ExtractiveBackend().generate(question, _hechuan(*order)))
+        assert "新型储能" in out and "新型材料" not in out
+
+
+def test_a_complementary_sentence_about_the_asked_subject_is_kept() -> None:
+    later = "到2030年,新型储能产业产值力争突破80亿元。"
+    picks = select("合川区新型储能产业产值力争突破多少？", _hechuan(STORAGE, MATERIALS, later))
+    assert sorted(p.quote for p in picks) == sorted([STORAGE, later])
+
+
+def test_the_same_figure_is_not_quoted_twice() -> None:
+    picks = select("合川区到2027年新型储能产业产值力争突破多少？", _hechuan(STORAGE, "标题：" + STORAGE))
+    assert len(picks) == 1 and "30亿元" in picks[0].quote
+
+
+def test_the_sentence_naming_more_of_the_asked_subject_leads() -> None:
+    listing = "3个园区组团(南溪组团、草街组团、天顶组团)为关键支撑的“1+3+3”产业空间格局基本形成。"
+    answer = "草街组团主要布局信创与网络安全产业。"
+    # The listing scores higher (its heading names the whole question), yet only mentions 草街组团.
+    hits = [
+        make_hit("l", listing, region="合川区", heading_path="高新区草街组团主要布局产业"),
+        make_hit("a", answer, region="合川区"),
+    ]
+    picks = select("合川区高新区草街组团主要布局什么产业？", from_hits(hits))
+    assert [p.quote for p in picks] == [answer]

@@ -51,3 +51,9 @@ def test_key_terms_capture_place_year_and_the_asked_attribute() -> None:
     assert terms.wants_figure
     assert key_terms("北京市对新型储能项目的补贴标准是什么？").places == ("北京市",)
     assert key_terms("示范区承接了多少个项目？").focus == ("项目",)
+
+
+def test_key_terms_keep_the_asked_wording_as_phrases() -> None:
+    terms = key_terms("合川区到2027年新型储能产业产值力争突破多少？")
+    assert "新型储能" in terms.phrases and "储能产业" in terms.phrases
+    assert key_terms("沙坪坝区一季度工业投资增长多少？").phrases[1:] == ("工业投资", "投资增长")
