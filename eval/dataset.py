@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from index.textnorm import fold_for_match
 from rag.errors import RagError
 
 log = logging.getLogger(__name__)
@@ -206,3 +207,39 @@ def write_jsonl(items: Iterable[EvalItem], path: Path) -> None:
     with path.open("w", encoding="utf-8") as fh:
         for item in items:
             fh.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
+
+
+def corpus_problems(items: Sequence[EvalItem], corpus_dir: Path) -> list[str]:
+    """Why items do not fit the corpus: evidence not in a gold document, an answer not in its evidence,
+    a gold document without evidence, a missing document, fields on an unanswerable item.
+
+    Matching is on ``fold_for_match`` (whitespace, pinyin annotations, traditional/simplified ignored), the
+    same matching the metrics use; an empty list means the dataset measures what it claims to.
+    """
+    texts = {p.name: fold_for_match(p.read_text(encoding="utf-8")) for p in corpus_dir.iterdir() if p.is_file()}
+    problems: list[str] = []
+    for item in items:
+        if not item.answerable:
+            if item.answers or item.gold_docs or item.evidence:
+                problems.append(f"{item.id}: 不可回答的条目不应有 answers/gold_docs/evidence")
+            continue
+        if not (item.answers and item.evidence and item.gold_docs):
+            problems.append(f"{item.id}: 可回答的条目需要 answers、evidence 和 gold_docs")
+            continue
+        missing = [d for d in item.gold_docs if d not in texts]
+        if missing:
+            problems.append(f"{item.id}: 语料中没有 {', '.join(missing)}")
+            continue
+        evidence = [fold_for_match(e) for e in item.evidence]
+        problems += [
+            f"{item.id}: 证据不在任何 gold 文档中：{raw}"
+            for raw, e in zip(item.evidence, evidence, strict=True)
+            if not any(e in texts[d] for d in item.gold_docs)
+        ]
+        problems += [
+            f"{item.id}: {d} 没有对应的证据" for d in item.gold_docs if not any(e in texts[d] for e in evidence)
+        ]
+        problems += [
+            f"{item.id}: 答案不在证据中：{a}" for a in item.answers if not any(fold_for_match(a) in e for e in evidence)
+        ]
+    return problems

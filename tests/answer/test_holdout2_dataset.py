@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from eval.dataset import EvalItem, load_dataset
-from index.textnorm import fold_for_match
 
 REPO = Path(__file__).resolve().parents[2]
 DATASETS = REPO / "eval" / "datasets"
@@ -24,11 +23,6 @@ CORPUS = REPO / "eval" / "corpus"
 @pytest.fixture(scope="module")
 def holdout2() -> list[EvalItem]:
     return load_dataset(DATASETS / "holdout2.jsonl")
-
-
-@pytest.fixture(scope="module")
-def corpus() -> dict[str, str]:
-    return {p.name: fold_for_match(p.read_text(encoding="utf-8")) for p in CORPUS.glob("*.txt")}
 
 
 def _questions(name: str) -> set[str]:
@@ -45,20 +39,9 @@ def test_size_kinds_and_no_overlap_with_earlier_sets(holdout2: list[EvalItem]) -
     assert len({item.id for item in holdout2}) == len(holdout2)
 
 
-def test_evidence_is_in_gold_documents_and_answers_in_evidence(
-    holdout2: list[EvalItem], corpus: dict[str, str]
-) -> None:
+def test_kind_specific_rules(holdout2: list[EvalItem]) -> None:
+    """Corpus fit is checked for every set in tests/eval/test_dataset.py; these are this set's own rules."""
     for item in holdout2:
-        if not item.answerable:
-            assert not (item.answers or item.gold_docs or item.evidence), item.id
-            continue
-        assert item.answers and item.evidence, item.id
-        for doc in item.gold_docs:
-            assert any(fold_for_match(e) in corpus[doc] for e in item.evidence), (item.id, doc)
-        for evidence in item.evidence:
-            assert any(fold_for_match(evidence) in corpus[d] for d in item.gold_docs), (item.id, evidence)
-        for answer in item.answers:
-            assert any(fold_for_match(answer) in fold_for_match(e) for e in item.evidence), (item.id, answer)
         if item.kind == "cross":
             assert len(set(item.gold_docs)) >= 2, item.id
         if item.kind in ("compound", "list"):
