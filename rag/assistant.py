@@ -255,16 +255,19 @@ class Assistant:
         self.check_question(question)
         return self.chain.invoke(question, history, audience, flt)
 
-    def draft_reply(self, topic: str, deputy: str = "", issuer: str = "") -> ReplyDraft:
-        """A 复函 draft for staff: statements drawn from all documents (internal too), each cited and verified."""
+    def draft_reply(self, topic: str, deputy: str = "", issuer: str = "", region: str = "") -> ReplyDraft:
+        """A 复函 draft for staff: statements drawn from all documents (internal too), each cited and verified.
+
+        ``region`` keeps the draft to that region's documents, so a 铜梁区 reply does not cite 合川区 plans."""
         from rag.drafting import draft_answer, make_draft
 
         if not topic.strip():
             raise RagError("请先填写代表建议的内容或主题。")
         statements = max(6, self.settings.max_answer_sentences)
+        flt = Filter(equals={"region": [region.strip()]}) if region.strip() else None
         if self.settings.llm_backend == "extractive":
             with self._lock:
-                answer = draft_answer(self.search, topic, max_statements=statements)
+                answer = draft_answer(self.search, topic, max_statements=statements, flt=flt)
             return make_draft(topic, answer, deputy, issuer)
         # An LLM writes the body from prompts/reply.txt; the chain still verifies every sentence.
         from rag.answer.backends import make_backend
@@ -273,7 +276,7 @@ class Assistant:
         wide = self.settings.model_copy(update={"max_answer_sentences": statements})
         chain = AnswerChain(self.search, self.docs, make_backend(wide), wide, template="reply")
         reply: Answer | None = None
-        for event in chain.stream(topic, (), "staff", None):
+        for event in chain.stream(topic, (), "staff", flt):
             if isinstance(event, DoneEvent):
                 reply = event.answer
         if reply is None:

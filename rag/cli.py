@@ -363,19 +363,22 @@ def ask(ctx: click.Context, question: str | None, as_json: bool, queries: Path |
 @click.argument("topic")
 @click.option("--deputy", default="", help="代表姓名，例如 周练代表。")
 @click.option("--issuer", default="", help="承办单位，例如 区经济信息委。")
+@click.option("--region", default="", help="只用这个地区的文件，例如 铜梁区。")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="另存为 .docx。")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def draft(ctx: click.Context, topic: str, deputy: str, issuer: str, out: Path | None, as_json: bool) -> None:
+def draft(
+    ctx: click.Context, topic: str, deputy: str, issuer: str, region: str, out: Path | None, as_json: bool
+) -> None:
     """起草人大代表建议复函：每条表述都标注来源（含内部文件）。
 
     \b
     例子：
-      rag draft "关于加快全区工业经济发展的建议" --deputy 周练代表 --issuer 区经济信息委 --out 复函.docx
+      rag draft "关于加快全区工业经济发展的建议" --deputy 周练代表 --issuer 区经济信息委 --region 铜梁区 --out 复函.docx
     """
     try:
         assistant = _assistant(ctx)
-        reply = assistant.draft_reply(topic, deputy, issuer)
+        reply = assistant.draft_reply(topic, deputy, issuer, region)
         if out is not None:
             assistant.export_reply_docx(reply, out)
     except RagError as exc:

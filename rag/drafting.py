@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from index.records import Hit
+from index.records import Filter, Hit
 from index.textnorm import fold, to_simplified
 from index.tokenizer import default_tokenizer
 from rag.answer.citations import extract, split_sentences, verify
@@ -21,7 +21,7 @@ from rag.answer.passages import strip_instructions
 from rag.answer.refusal import refusal_text
 from rag.models import Answer, Citation
 
-SearchFn = Callable[[str, int, None, str], Sequence[Hit]]
+SearchFn = Callable[[str, int, Filter | None, str], Sequence[Hit]]
 
 # Sentences of other letters that say nothing about the matter itself.
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．])")
@@ -80,7 +80,9 @@ def _terms(text: str) -> set[str]:
     return {t for t in default_tokenizer().tokenize(fold(text)) if len(t) > 1}
 
 
-def draft_answer(search: SearchFn, topic: str, max_statements: int = 6, k: int = 8) -> Answer:
+def draft_answer(
+    search: SearchFn, topic: str, max_statements: int = 6, k: int = 8, flt: Filter | None = None
+) -> Answer:
     """The body of a reply, extractively: the sentences of the top passages that speak to the topic,
     preferring concrete ones (figures), at most two per passage, each cited; verified like any answer.
 
@@ -88,7 +90,7 @@ def draft_answer(search: SearchFn, topic: str, max_statements: int = 6, k: int =
     sentence the question answerer picks.
     """
     topic_terms = _terms(topic)
-    hits = list(search(topic, k, None, "staff"))
+    hits = list(search(topic, k, flt, "staff"))
     scored: list[tuple[float, int, str, Hit]] = []
     for rank, hit in enumerate(hits):
         passage, _ = strip_instructions(str(hit.meta.get("display_text") or hit.text))

@@ -317,12 +317,13 @@ def _build_draft(assistant: AssistantFacade, state: gr.State) -> None:
     with gr.Row():
         deputy = gr.Textbox(label="代表姓名（可选）", placeholder="例如：周练代表", elem_id="draft-deputy")
         issuer = gr.Textbox(label="承办单位（可选）", placeholder="例如：区经济信息委", elem_id="draft-issuer")
+        region = gr.Textbox(label="只用本地区文件（可选）", placeholder="例如：铜梁区", elem_id="draft-region")
     draft_btn = gr.Button("起草复函", variant="primary", elem_id="draft-btn")
     draft_out = gr.HTML(elem_id="draft-output")
     draft_sources = gr.HTML(elem_id="draft-sources")
     download = gr.DownloadButton("下载 Word 文档（.docx）", visible=False, elem_id="draft-download")
 
-    def do_draft(text: str, who: str, org: str, s: StaffSession) -> tuple[Any, ...]:
+    def do_draft(text: str, who: str, org: str, place: str, s: StaffSession) -> tuple[Any, ...]:
         require_staff(s)
         hidden = gr.DownloadButton(visible=False)
         if not (text or "").strip():
@@ -330,7 +331,8 @@ def _build_draft(assistant: AssistantFacade, state: gr.State) -> None:
         draft_reply = getattr(assistant, "draft_reply", None)
         if draft_reply is None:
             return _error("复函起草功能尚未接入（assistant.draft_reply 不存在），请联系管理员。"), "", hidden
-        extra = {k: v.strip() for k, v in (("deputy", who or ""), ("issuer", org or "")) if v.strip()}
+        pairs = (("deputy", who or ""), ("issuer", org or ""), ("region", place or ""))
+        extra = {k: v.strip() for k, v in pairs if v.strip()}
         try:
             draft = draft_reply(text.strip(), **extra)
         except RagError as exc:
@@ -345,7 +347,7 @@ def _build_draft(assistant: AssistantFacade, state: gr.State) -> None:
 
     draft_btn.click(
         do_draft,
-        inputs=[topic, deputy, issuer, state],
+        inputs=[topic, deputy, issuer, region, state],
         outputs=[draft_out, draft_sources, download],
         api_visibility="private",
     )

@@ -110,9 +110,12 @@ class _DraftingFake(FakeAssistant):
     def __init__(self) -> None:
         super().__init__()
         self.exported: list[Path] = []
+        self.regions: list[str] = []
 
-    def draft_reply(self, topic: str, deputy: str = "", issuer: str = "") -> Any:
+    def draft_reply(self, topic: str, deputy: str = "", issuer: str = "", region: str = "") -> Any:
         from rag.drafting import make_draft
+
+        self.regions.append(region)
         from rag.models import Answer
         from tests.ui.fakes import citation
 
@@ -129,15 +132,17 @@ def test_draft_shows_letter_sources_and_offers_docx(tmp_path: Path) -> None:
     fake = _DraftingFake()
     app = build_app(fake, _staff_settings(tmp_path))
     do_draft = next(d.fn for d in app.fns.values() if d.name == "do_draft")
-    letter, sources, download = do_draft("加快工业经济发展", "周练代表", "", StaffSession(logged_in=True, user="s"))
+    letter, sources, download = do_draft("加快工业经济发展", "周练代表", "", "", StaffSession(logged_in=True, user="s"))
     assert "周练代表" in letter and '<sup class="cite-ref">[1]</sup>' in letter
     assert "铜经信函〔2024〕54号" in sources
     assert download.visible is True and fake.exported and fake.exported[0].suffix == ".docx"
     assert download.value["orig_name"] == fake.exported[0].name
+    do_draft("加快工业经济发展", "", "", " 铜梁区 ", StaffSession(logged_in=True, user="s"))
+    assert fake.regions == ["", "铜梁区"]
 
 
 def test_draft_without_facade_support_says_so(tmp_path: Path) -> None:
     app = build_app(FakeAssistant(), _staff_settings(tmp_path))
     do_draft = next(d.fn for d in app.fns.values() if d.name == "do_draft")
-    message, _, _ = do_draft("加快工业经济发展", "", "", StaffSession(logged_in=True, user="s"))
+    message, _, _ = do_draft("加快工业经济发展", "", "", "", StaffSession(logged_in=True, user="s"))
     assert "尚未接入" in message
