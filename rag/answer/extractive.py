@@ -16,7 +16,7 @@ from index.textnorm import fold
 from rag.answer.citations import extract
 from rag.answer.evidence import context_of, missing_constraints, phrase_coverage, term_coverage
 from rag.answer.passages import Passage
-from rag.answer.query import QueryTerms, key_terms
+from rag.answer.query import RELATION_WORDS, QueryTerms, key_terms
 from rag.answer.subject import about_local_subject, about_place, about_years
 
 MIN_FOCUS = 0.6  # share of the asked attribute a quoted sentence must contain
@@ -54,6 +54,65 @@ def has_unit(unit: str, folded: str) -> bool:
 
 _ORDINAL = re.compile(r"第[一二三四五六七八九十百零两]+[位名]")
 _PERCENT_HEADS = frozenset(["比重", "占比", "比例", "百分比", "份额", "增速", "增幅", "增长率"])
+# Documents state a rate as 增长8.6%: the question's 增速 is then named by 增长 with a percentage.
+_RATE_WORDS = frozenset(["增速", "增幅", "增长率"])
+_NUMBERED = re.compile(r"[一二三四五六七八九十]是|[(（][一二三四五六七八九十\d]{1,2}[)）]|(?<![\d.])\d{1,2}[.、](?!\d)")
+_COLON_LIST = re.compile(r"[:：][^，,。；;]+[，,][^，,。；;]+[，,和及与]")
+
+
+_HEADING_MARK = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}|\d{1,2})、")
+# After the category: the clause ends (…等11个新兴产业。), or it is glued to what follows (…产业集群,升级…).
+_ENDS_CLAUSE = re.compile(r"^\s*(?:$|[,，。；;：:)）])")
+# Before the items: 园区组团：南溪组团、… / 新兴产业包括A、B / 3个园区组团(南溪组团、…).
+_OPENS_ITEMS = re.compile(r"^\s*(?:[:：(（]|包括|包含|涵盖|主要有|分别是|分别为|有|为|是)")
+
+
+def enumerates(text: str) -> bool:
+    """Whether a span lists items: joined by 、, numbered (一是…二是…, (1)…(2)…), or after a colon by ，.
+
+    A heading's own number (三、加快构建…) lists nothing.
+    """
+    body = _HEADING_MARK.sub("", text)
+    return "、" in body or len(_NUMBERED.findall(body)) >= 2 or _COLON_LIST.search(body) is not None
+
+
+def heads_list(category: str, folded: str) -> bool:
+    """Whether ``category`` names what the span's items are, not one item among them.
+
+    "加快发展低空经济、绿色低碳、卫星互联网等11个新兴产业" lists 新兴产业 (the word closes the list);
+    "三大园区组团：南溪组团、草街组团" too (the word opens it); "传统产业转型升级、未来产业加快布局"
+    does not list 未来产业, it names it as one item.
+    """
+    body = _HEADING_MARK.sub("", folded)
+    for m in re.finditer(re.escape(category), body):
+        clause_start = max(body.rfind(c, 0, m.start()) for c in "，,。；;") + 1
+        before, after = body[clause_start : m.start()], body[m.end() :]
+        if "、" in before and _ENDS_CLAUSE.match(after):
+            return True
+        if _OPENS_ITEMS.match(after) and "、" in after.split("。")[0]:
+            return True
+    return False
+
+
+def counts(noun: str, unit: str, folded: str) -> bool:
+    """Whether a (folded) text gives a count of ``noun`` in ``unit`` (200余个企业 for 多少个企业)."""
+    pattern = r"\d[\d.,]*\s*(?:余|多)?\s*(?:万|亿)?\s*" + re.escape(unit) + r"\s*" + re.escape(noun)
+    return re.search(pattern, folded) is not None
+
+
+def _heading_words(focus: tuple[str, ...], folded: str, heading: str, keep_head: bool) -> tuple[str, ...]:
+    """The asked words the span itself must name: a word its section heading names may be left out.
+
+    A sentence under "二、打通国有资产确权难点堵点" reporting 推进办证117宗 answers 推进国有资产办证多少宗:
+    the section is about 国有资产. The head of the attribute (办证) must still be in the span itself,
+    unless ``keep_head`` is False (a list right under its heading: the heading names the category).
+    """
+    if not heading:
+        return focus
+    head = focus[-1] if focus else ""
+    return tuple(
+        t for t in focus if (keep_head and t == head) or len(t) < 2 or all(ch in folded for ch in t) or t not in heading
+    )
 
 
 def _has_head(head: str, clause: str, folded: str) -> bool:
@@ -81,6 +140,7 @@ def _trim(sentence: str, terms: QueryTerms) -> str:
             + phrase_coverage(terms.focus, folded[i]) * 2
             + term_coverage(terms.terms, folded[i])
             + (0.5 if terms.wants_figure and has_fig else 0.0)
+            + (1.0 if terms.wants_list and enumerates(folded[i]) else 0.0)
         )
 
     best = max(range(len(clauses)), key=clause_score)
@@ -88,6 +148,8 @@ def _trim(sentence: str, terms: QueryTerms) -> str:
     if terms.wants_figure and not extract(clauses[best]):
         while end < len(clauses) and end - best < 3 and not extract(clauses[end - 1]):
             end += 1
+    if terms.wants_list and clauses[best].rstrip().endswith((":", "：")):
+        end = len(clauses)  # "三大园区组团：南溪组团，草街组团，…": the items follow the colon
     # Keep a short leading clause that sets the time or place (2023年,…) when it is close by.
     if (
         best == 1
@@ -98,12 +160,37 @@ def _trim(sentence: str, terms: QueryTerms) -> str:
     return "".join(clauses[start:end]).strip()
 
 
+def _headings(passage: Passage) -> str:
+    """The passage's section headings (folded): what its section is about."""
+    return fold(str(passage.meta.get("heading_path") or ""))
+
+
+def _first_under_heading(passage: Passage) -> str:
+    """The first sentence of the passage's section body (the line after its heading line), folded; "" if unseen.
+
+    Only that sentence may take a list's category from the heading: "(四)引进培育“新星”产业集群。" then
+    "聚焦…引进培育卫星互联网、智能家居…"; a list further down the section may be of something else.
+    """
+    path = str(passage.meta.get("heading_path") or "")
+    deepest = fold(path.split(" > ")[-1]).strip()[:8]
+    if not deepest:
+        return ""
+    lines = [ln.strip() for ln in passage.text.split("\n") if ln.strip()]
+    for i, line in enumerate(lines[:-1]):
+        if fold(line).startswith(deepest):
+            first = _sentences(lines[i + 1])
+            return fold(first[0]) if first else ""
+    return ""
+
+
 def _header(passage: Passage) -> str:
     """Words a passage says about itself (title, headings, section lead): they count for content, not focus."""
     return fold(f"{passage.title} {passage.meta.get('heading_path') or ''} {passage.section}")
 
 
-def _sentence_score(terms: QueryTerms, sentence: str, rank: int, header: str = "") -> float | None:
+def _sentence_score(
+    terms: QueryTerms, sentence: str, rank: int, header: str = "", heading: str = "", under_heading: bool = False
+) -> float | None:
     """None if the sentence cannot answer; otherwise higher is better."""
     folded = fold(sentence)
     figs = extract(sentence)
@@ -111,9 +198,19 @@ def _sentence_score(terms: QueryTerms, sentence: str, rank: int, header: str = "
         return None  # a rank written in words (排名全国第八位) answers 第几位 as a figure does
     if terms.unit and not has_unit(terms.unit, folded):
         return None  # 软件业务收入是多少亿元 is not answered by 软件业务收入增长8.9%
-    focus_terms = terms.focus
-    if focus_terms and focus_terms[-1] in _PERCENT_HEADS and any(f.kind == "percent" for f in figs):
+    if terms.wants_list and not enumerates(folded):
+        return None  # 有哪些 is answered by a sentence listing items, not by one that names the category
+    if terms.category and terms.category[-1] in folded and not heads_list(terms.category[-1], folded):
+        return None  # the category is one of the listed items, not what they are
+    focus_terms = tuple(t for t in terms.focus if t not in RELATION_WORDS)  # 超过多少 is answered by 超40%
+    has_percent = any(f.kind == "percent" for f in figs)
+    if focus_terms and focus_terms[-1] in _PERCENT_HEADS and has_percent:
         focus_terms = focus_terms[:-1]  # 占全市比重多少 is answered by "占全市42.3%"
+    if has_percent and "增长" in folded:
+        focus_terms = tuple("增长" if t in _RATE_WORDS else t for t in focus_terms)  # 增速 -> 增长8.6%
+    if terms.counted and counts(terms.counted, terms.unit, folded):
+        focus_terms = (terms.counted,)  # 为多少个企业提供服务 is answered by "对200余个企业…服务"
+    focus_terms = _heading_words(focus_terms, folded, heading, keep_head=not (terms.category and under_heading))
     focus = phrase_coverage(focus_terms, folded) if focus_terms else 0.0
     own = term_coverage(terms.terms, folded)
     content = max(own, term_coverage(terms.terms, folded + " " + header)) if header else own
@@ -121,7 +218,8 @@ def _sentence_score(terms: QueryTerms, sentence: str, rank: int, header: str = "
         return None  # 氢能产业产值 is not answered by 新型储能产业产值: every asked word's characters must be there
     if focus_terms and (focus < MIN_FOCUS or phrase_coverage(focus_terms[-1:], folded) < 0.5):
         return None  # the head of the attribute (补贴 in 新型储能补贴) must be there, not just its modifiers
-    if content < MIN_CONTENT or (not focus_terms and own < MIN_CONTENT / 2):
+    listed_under_heading = bool(terms.category) and under_heading  # the heading names what the items are
+    if content < MIN_CONTENT or (not focus_terms and own < MIN_CONTENT / 2 and not listed_under_heading):
         return None
     stated_years = set(re.findall(r"(?<!\d)((?:19|20)\d{2})(?=年)", folded))
     if terms.years and stated_years and not stated_years & set(terms.years):
@@ -134,14 +232,18 @@ def _sentence_score(terms: QueryTerms, sentence: str, rank: int, header: str = "
 def _answers(terms: QueryTerms, passage: Passage, rank: int) -> Pick | None:
     """The passage's best span that answers and is about the asked place and year."""
     header = _header(passage)
+    heading = _headings(passage)
+    lead = _first_under_heading(passage) if terms.wants_list else ""
     scored: list[tuple[float, str]] = []
     for sentence in _sentences(passage.text):
-        score = _sentence_score(terms, sentence, rank, header)
+        score = _sentence_score(terms, sentence, rank, header, heading, bool(lead) and fold(sentence) == lead)
         if score is not None:
             scored.append((score, sentence))
     scored.sort(key=lambda item: -item[0])
     for score, sentence in scored:
         quote = _trim(sentence, terms)
+        if terms.wants_list and not enumerates(fold(quote)):
+            quote = sentence  # the trimmed clause lost the items
         if not about_place(terms.places, quote, passage.section, passage.document, sentence):
             continue
         if not about_local_subject(terms.places, quote, passage.text):

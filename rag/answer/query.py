@@ -378,6 +378,24 @@ _PROVINCES = frozenset(
     ]
 )
 _PLACE_SUFFIX = ("省", "市", "区", "县", "镇", "乡")
+# Kinds of zone, not places: 产业园区 or 承接产业转移示范区 name no place unless a place's name opens them
+# (合川工业园区), so a sentence about 产业园区 is not about "another place" than the asked district.
+_ZONE_SUFFIXES = (
+    "园区",
+    "开发区",
+    "集聚区",
+    "示范区",
+    "功能区",
+    "片区",
+    "承载区",
+    "先行区",
+    "试验区",
+    "创新区",
+    "核心区",
+    "作业区",
+    "保税区",
+    "自贸区",
+)
 _MEASURE_WORDS = frozenset(
     [
         "个",
@@ -423,6 +441,9 @@ class QueryTerms:
     numbers: tuple[str, ...] = ()  # other numbers in the question (第126号)
     unit: str = ""  # the unit the asked figure is counted in (多少亿元 -> 亿元, 多少家 -> 家), if named
     phrases: tuple[str, ...] = ()  # adjacent content words as asked (新型储能, 工业投资): the subject's wording
+    wants_list: bool = False  # 有哪些/包括哪些: the answer enumerates items of the asked category (the focus)
+    category: tuple[str, ...] = ()  # 新兴产业包括哪些 -> (新兴产业,): what a list question's items are
+    counted: str = ""  # 多少个企业 -> 企业: the noun the asked figure counts, written right after it in answers
 
 
 # Generic words that name the kind of figure asked, not what it is about: a figure question
@@ -430,6 +451,10 @@ class QueryTerms:
 _SOFT_WHEN_FIGURE = frozenset(
     ["目标", "规模", "数量", "总量", "金额", "数额", "数字", "数据", "水平", "情况", "指标", "多大", "钱"]
 )
+
+
+# 重庆全市 / 合川全区: right after a place these name its whole territory, not what is measured.
+_SCOPE_WORDS = frozenset(["全市", "全区", "全县", "全省", "全镇"])
 
 
 # When a figure is about, not what it is: a constraint like a year, never the asked attribute.
@@ -490,6 +515,8 @@ def _places_in_line(line: str) -> list[str]:
                 found.pop()
         if name and _NOT_PLACE_CHARS.search(name):
             name = ""
+        if name and name.endswith(_ZONE_SUFFIXES) and not is_known_place(name[:2]) and not is_known_place(name[:3]):
+            name = ""
         if name and name not in _NOT_PLACES and name not in found:
             found.append(name)
     return found
@@ -514,22 +541,40 @@ def _interrogative_at(toks: Sequence[str], i: int) -> bool:
     return any("".join(toks[i : i + 2]).startswith(w) or toks[i] == w for w in _INTERROGATIVES)
 
 
-def _focus(toks: Sequence[str], content: set[str]) -> tuple[str, ...]:
-    """The asked attribute: words right after the interrogative (多少个项目) or right before it (总产值是多少)."""
+_TO_VERBS = frozenset(["提高", "提升", "增加", "增长", "扩大", "降低", "下降", "压减", "压缩"])
+# Words relating the asked figure to a bound (超过多少, 突破多少户): they say how the answer is phrased
+# (超40%, 突破130户), not what is measured; answers may word the bound differently.
+RELATION_WORDS = frozenset(["超过", "超", "突破", "不低于", "不少于", "高达", "达"])
+_QUOTES = "“”\"'‘’「」《》"
+
+
+def _focus(toks: Sequence[str], content: set[str]) -> tuple[tuple[str, ...], str]:
+    """The asked attribute: words right after the interrogative (多少个项目) or right before it (总产值是多少);
+    and, when a measure word follows the interrogative (多少个企业), the noun it counts."""
     for i in range(len(toks)):
         if not _interrogative_at(toks, i):
             continue
         after: list[str] = []
         k = i + 1
+        measured = False
         while k < len(toks) and (toks[k] in _INTERROGATIVES or toks[k] in _MEASURE_WORDS):
+            measured = measured or toks[k] in _MEASURE_WORDS
             k += 1
         while k < len(toks) and toks[k] in content and len(after) < 4:
             after.append(toks[k])
             k += 1
         if after:
-            return tuple(after)
+            return tuple(after), after[0] if measured else ""
         before: list[str] = []
         j = i - 1
+        if j >= 1 and toks[j] in ("到", "至") and toks[j - 1] in _TO_VERBS:
+            # 产出要提高到多少 asks the level of 产出: the verb says how the target is phrased (提高至75亿元)
+            j -= 2
+            while j >= 0 and toks[j] in ("要", "将", "力争", "分别"):
+                j -= 1
+            if j >= 0 and len(toks[j]) == 2 and toks[j][1] in "要将" and toks[j][0] in "".join(content):
+                before.append(toks[j][0])  # 比重要提高到 is cut 比/重要: the modal is glued to the attribute
+                j -= 1
         while j >= 0 and (
             toks[j] in ("是", "有", "的", "为", "达到", "共", "总共", "一共", "了")
             or (toks[j] in _SOFT_WHEN_FIGURE and toks[j] not in content)
@@ -539,7 +584,46 @@ def _focus(toks: Sequence[str], content: set[str]) -> tuple[str, ...]:
             before.insert(0, toks[j])
             j -= 1
         if before:
-            return tuple(before)
+            return tuple(before), ""
+    return (), ""
+
+
+_LIST_Q = re.compile(r"哪些|包括什么|包含什么")
+# 新兴产业包括哪些 / 主导产业集群有哪些: the verb before 哪些 links the category to its items.
+_LIST_VERBS = frozenset(["包括", "包含", "涵盖", "涉及", "有", "是", "为", "分别", "主要", "都"])
+
+
+_COUNT_WORD = re.compile(r"[一二三四五六七八九十两几\d]+[大个项类种条]")
+
+
+def _category(toks: Sequence[str], content: set[str]) -> tuple[str, ...]:
+    """What a list question asks to enumerate: words after 哪些 (引进哪些“新星”产业集群), else before it.
+
+    A count in it (三大园区组团) is left out: documents write it as 3个园区组团, or not at all.
+    """
+    content = {t for t in content if not _COUNT_WORD.fullmatch(t)}
+    for i, tok in enumerate(toks):
+        if not (tok.startswith(("哪些", "什么")) or tok.endswith("哪些")):
+            continue
+        if len(tok) > 2 and tok.startswith("哪些"):
+            return ()  # 哪些地方 / 哪些方面: asks where or in what respect, names no category
+        after: list[str] = []
+        k = i + 1
+        while k < len(toks) and len(after) < 4 and (toks[k] in content or toks[k].strip(_QUOTES) == ""):
+            if toks[k] in content:
+                after.append(toks[k])
+            k += 1
+        if after:
+            return tuple(after)
+        before: list[str] = []
+        j = i - 1
+        while j >= 0 and toks[j] in _LIST_VERBS:
+            j -= 1
+        while j >= 0 and len(before) < 4 and (toks[j] in content or toks[j].strip(_QUOTES) == ""):
+            if toks[j] in content:
+                before.insert(0, toks[j])
+            j -= 1
+        return tuple(before)
     return ()
 
 
@@ -564,6 +648,8 @@ def key_terms(question: str) -> QueryTerms:
             tok = tok[1:]  # 合川 + 区到: the suffix belongs to the place, 到 is left
         if tok in _STOPWORDS or tok in place_parts or tok.strip(_PUNCT) == "" or _YEAR.fullmatch(tok):
             continue
+        if tok in _SCOPE_WORDS and i > 0 and toks[i - 1] in place_parts:
+            continue  # 重庆全市: the whole of the named place, part of the place, not of the attribute
         if re.fullmatch(r"\d+(?:\.\d+)?", tok) or tok in ("年", "月", "日", "号"):
             continue
         if len(tok) == 1 and not re.fullmatch(r"[\u4e00-\u9fff]", tok):
@@ -577,7 +663,10 @@ def key_terms(question: str) -> QueryTerms:
     wants_figure = bool(_FIGURE_WORDS.search(q))
     if wants_figure and any(t not in _SOFT_WHEN_FIGURE for t, _ in content):
         content = [(t, w) for t, w in content if t not in _SOFT_WHEN_FIGURE]
-    focus = _focus(toks, {t for t, _ in content if t not in _TIME_WORDS})
+    focus, counted = _focus(toks, {t for t, _ in content if t not in _TIME_WORDS})
+    wants_list = not wants_figure and bool(_LIST_Q.search(q))
+    category = _category(toks, {t for t, _ in content if t not in _LIST_VERBS}) if wants_list else ()
+    focus = category or focus
     words = {t for t, _ in content}  # soft words (目标, 规模) are gone: they name no subject
     phrases = tuple(dict.fromkeys(a + b for a, b in pairwise(kept) if a in words and b in words))
     numbers = tuple(n for n in re.findall(r"\d+(?:\.\d+)?", q) if n not in found_years)
@@ -591,6 +680,9 @@ def key_terms(question: str) -> QueryTerms:
         numbers=numbers,
         unit=unit.group(1) if unit else "",
         phrases=phrases,
+        wants_list=wants_list,
+        category=category,
+        counted=counted if unit else "",
     )
 
 
