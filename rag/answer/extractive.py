@@ -229,6 +229,16 @@ def _sentence_score(
     return score
 
 
+def _states_asked_figure(terms: QueryTerms, quote: str) -> bool:
+    """The quoted clause itself holds the figure asked for (in the asked unit): "2023年…总产值757.2亿元,…
+    新型储能产业集群…上榜" does not say what 新型储能产业产值 is, though the sentence has a 亿元 figure."""
+    folded = fold(quote)
+    stated = [f for f in extract(quote) if terms.wants_date or f.kind != "date"]  # 2023年 answers no 多少
+    if terms.wants_figure and not stated and not _ORDINAL.search(folded):
+        return False
+    return not terms.unit or has_unit(terms.unit, folded)
+
+
 def _answers(terms: QueryTerms, passage: Passage, rank: int) -> Pick | None:
     """The passage's best span that answers and is about the asked place and year."""
     header = _header(passage)
@@ -244,6 +254,8 @@ def _answers(terms: QueryTerms, passage: Passage, rank: int) -> Pick | None:
         quote = _trim(sentence, terms)
         if terms.wants_list and not enumerates(fold(quote)):
             quote = sentence  # the trimmed clause lost the items
+        if not _states_asked_figure(terms, quote):
+            continue  # the clause about the asked attribute gives no figure: the sentence's figure is another's
         if not about_place(terms.places, quote, passage.section, passage.document, sentence):
             continue
         if not about_local_subject(terms.places, quote, passage.text):

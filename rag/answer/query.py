@@ -173,6 +173,7 @@ _STOPWORDS = frozenset(
 _FIGURE_WORDS = re.compile(
     r"目标(?:是什么|是|为)|多少|几[个家项户人亩月年天]?|比例|占比|比重|百分之|增速|增幅|增长率|多大|规模|金额|数量|总量|总额|多高"
 )
+_DATE_ASKED = re.compile(r"几月|几年|哪一?年|何时|什么时候|哪一?天|几日|几号|日期|时间")
 _ANAPHORA = re.compile(r"^(?:那么|那|还有|另外|此外|再问一下|再问|同时)[,，]?")
 _PRONOUN = re.compile(
     r"(?:这份文件|那份文件|这个文件|该文件|这个方案|该方案|这份方案|这个复函|该复函|它|其|该|这个|那个)"
@@ -444,6 +445,7 @@ class QueryTerms:
     wants_list: bool = False  # 有哪些/包括哪些: the answer enumerates items of the asked category (the focus)
     category: tuple[str, ...] = ()  # 新兴产业包括哪些 -> (新兴产业,): what a list question's items are
     counted: str = ""  # 多少个企业 -> 企业: the noun the asked figure counts, written right after it in answers
+    wants_date: bool = False  # 几月/哪年/什么时候: a date is the asked figure (otherwise a date answers no 多少)
 
 
 # Generic words that name the kind of figure asked, not what it is about: a figure question
@@ -677,6 +679,7 @@ def key_terms(question: str) -> QueryTerms:
         terms=tuple(content),
         focus=focus,
         wants_figure=wants_figure,
+        wants_date=bool(_DATE_ASKED.search(q)),
         numbers=numbers,
         unit=unit.group(1) if unit else "",
         phrases=phrases,

@@ -76,3 +76,16 @@ def test_the_sentence_naming_more_of_the_asked_subject_leads() -> None:
     ]
     picks = select("合川区高新区草街组团主要布局什么产业？", from_hits(hits))
     assert [p.quote for p in picks] == [answer]
+
+
+def test_a_figure_of_another_clause_does_not_answer_the_asked_attribute() -> None:
+    """The sentence has a 亿元 figure and names 新型储能产业, but no clause states 新型储能产业产值."""
+    text = (
+        "2023年,全年规上工业总产值实现757.2亿元,工业增加值增长3.3%,"
+        "新型储能产业集群、汽车转向制动产业集群成功上榜2023年重庆市中小企业特色产业集群名单。"
+    )
+    hits = from_hits([make_hit("a", text)])
+    assert select("铜梁区2023年新型储能产业产值是多少亿元？", hits) == []
+    assert select("铜梁区2023年新型储能产业产值是多少？", hits) == []
+    picks = select("铜梁区2023年规上工业总产值是多少亿元？", hits)  # the clause that does state it still answers
+    assert picks and "757.2亿元" in picks[0].quote
