@@ -23,6 +23,7 @@ class IndexConfig:
     dense_weight: float = 0.15
     candidates: int = 50
     hnsw_threshold: int = 200_000
+    phrase_weight: float = 0.5  # query-bigram coverage added to the fused top 20 (index.rerank); 0 = off
     # Added by the index package (defaults keep older callers unchanged):
     bm25_method: str = "lucene"  # bm25s variant; "robertson" reproduces rank-bm25's BM25Okapi
     hnsw_m: int = 32

@@ -39,8 +39,9 @@ def rrf(rankings: Mapping[str, Sequence[str]], weights: Mapping[str, float], k: 
 class Reranker(Protocol):
     """A second-stage scorer (e.g. a cross-encoder) over the fused candidates.
 
-    No Chinese cross-encoder ships in a PyPI package here, so none is bundled; pass any object
-    with this method to ``HybridIndex(reranker=...)`` (for example a wrapper around
+    No Chinese cross-encoder ships in a PyPI package here, so the default is the lexical
+    ``index.rerank.PhraseReranker``; pass any object with this method to ``HybridIndex(reranker=...)``
+    to replace it (for example a wrapper around
     ``sentence_transformers.CrossEncoder("BAAI/bge-reranker-base")`` loaded from a local folder).
     It returns one relevance score per hit, higher is better; the hybrid re-sorts by it.
     """

@@ -25,6 +25,7 @@ from index.errors import CorruptIndexError, IncompatibleIndexError, SearchIndexE
 from index.fusion import Reranker, rrf
 from index.metafilter import BoolMask, MetaMasker
 from index.records import Filter, Hit, Record
+from index.rerank import PhraseReranker
 from index.sparse import IntArray, SparseIndex
 from index.storage import read_manifest, verify, write_generation
 from index.tokenizer import Tokenizer, default_tokenizer
@@ -53,7 +54,7 @@ class HybridIndex:
         self.embedder = embedder
         self.config = config
         self.tokenizer = tokenizer if tokenizer is not None else default_tokenizer()
-        self.reranker = reranker
+        self.reranker = reranker if reranker is not None else self._phrase_reranker()
         self._records: list[Record | None] = []
         self._slots: dict[str, int] = {}
         self._sparse = SparseIndex(config.bm25_k1, config.bm25_b, config.bm25_method)
@@ -61,6 +62,11 @@ class HybridIndex:
         self._masker = MetaMasker()
         self._lock = threading.RLock()
         self._refresh()
+
+    def _phrase_reranker(self) -> Reranker | None:
+        """The built-in lexical reranker, unless ``config.phrase_weight`` is 0."""
+        weight = self.config.phrase_weight
+        return PhraseReranker(self.tokenizer, weight) if weight > 0 else None
 
     def _new_dense(self) -> DenseIndex:
         assert self.embedder is not None

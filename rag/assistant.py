@@ -44,6 +44,7 @@ def index_config(settings: Settings) -> IndexConfig:
         dense_weight=settings.dense_weight,
         candidates=settings.candidates,
         hnsw_threshold=settings.hnsw_threshold,
+        phrase_weight=settings.phrase_weight,
     )
 
 

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     candidates: int = Field(default=50, ge=1, description="Candidates per retriever before fusion.")
     rrf_k: int = Field(default=5, ge=1, description="RRF constant; small k trusts top ranks.")
     bm25_weight: float = Field(default=1.0, ge=0)
+    phrase_weight: float = Field(
+        default=0.5, ge=0, description="Weight of query-phrase (bigram) coverage added to fused scores; 0 = off."
+    )
     dense_weight: float = Field(default=0.15, ge=0, description="Weight of the dense ranking in fusion.")
     bm25_k1: float = Field(default=1.2, gt=0)
     bm25_b: float = Field(default=0.75, ge=0, le=1)
