@@ -37,6 +37,7 @@ from rag.answer.facts import (
 )
 from rag.answer.passages import Passage, display_text, from_hits, is_section_lead
 from rag.answer.query import MetaIntent, QueryTerms, key_terms, metadata_intent, place_in, rewrite
+from rag.answer.scope import named_documents
 from rag.answer.subject import heading_root
 from rag.chunking import CARD_HEADING
 from rag.events import ChainEvent, CitationEvent, DoneEvent, DroppedEvent, RefusalEvent, TokenEvent
@@ -176,6 +177,7 @@ class AnswerChain:
         standalone = rewrite(question, history, llm=self.llm.complete if history else None)
         timings["rewrite"] = _ms(start)
         start = time.perf_counter()
+        flt = self._scope(standalone, flt)
         pool = list(self.search(standalone, max(self.settings.top_k * 3, 15), flt, audience))
         hits = pool[: self.settings.top_k]
         if self.rerank is not None and hits:
@@ -341,6 +343,20 @@ class AnswerChain:
         )
 
     # -- metadata route -------------------------------------------------------------------------
+
+    def _scope(self, question: str, flt: Filter | None) -> Filter | None:
+        """Restrict retrieval to the documents the question names, unless the caller chose sources."""
+        if flt is not None and "source" in flt.equals:
+            return flt
+        docs = {d.source: d for d in self.docs()}
+        named = named_documents(question, {source: d.meta.title for source, d in docs.items()})
+        if not named:
+            return flt
+        # a place the named documents are not about belongs to another part (cross-document question)
+        about = " ".join(f"{docs[s].meta.title} {docs[s].meta.region or ''}" for s in named)
+        if any(place.rstrip("区县市") not in about for place in key_terms(question).places):
+            return flt
+        return (flt or Filter()).with_equals("source", named)
 
     def _visible_docs(self, state: _State) -> list[DocumentRecord]:
         docs = self.docs()
