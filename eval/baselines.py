@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from langchain_core.embeddings import Embeddings
 
-from eval import metrics, scoring
+from eval import scoring
 from eval.dataset import EvalItem
 from eval.runner import progress_bar, retrieval_query
 from index.embedder import Embedder
@@ -123,11 +123,7 @@ def score_retriever(retriever: _Retriever, items: Sequence[EvalItem], depth: int
         passages = [str(d.metadata.get("display_text") or d.page_content) for d in docs]
         sources = [str(d.metadata.get("source", "")) for d in docs]
         results.append({"retrieval": scoring.retrieval_scores(item, passages, sources)})
-    return {
-        **scoring.aggregate_retrieval(results),
-        "latency_p50_ms": metrics.percentile(latencies, 50),
-        "n": sum(1 for r in results if r["retrieval"].get("evidence_hit@1") is not None),
-    }
+    return scoring.retriever_row(results, latencies)
 
 
 def run_baselines(

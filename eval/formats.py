@@ -126,14 +126,24 @@ def crud_doc_name(item_id: str, n: int) -> str:
     return f"crud_{item_id}_news{n}.txt"
 
 
+def _crud_id(rec: Mapping[str, Any], n: int) -> str:
+    """The item's id; read_crud and export_corpus must agree on it, or gold_docs name files never written."""
+    return str(rec.get("ID") or rec.get("id") or f"crud-{n}")
+
+
+def _crud_news(rec: Mapping[str, Any]) -> list[tuple[int, str]]:
+    """(n, text) of the news1..news3 fields the record has."""
+    return [(i, str(rec[f"news{i}"])) for i in (1, 2, 3) if rec.get(f"news{i}")]
+
+
 def read_crud(path: Path, text: str) -> list[EvalItem]:
     items: list[EvalItem] = []
     for n, (kind, rec) in enumerate(_crud_records(path, text), start=1):
         where = f"{path}（第 {n} 条）"
         if not isinstance(rec, Mapping) or not rec.get("questions"):
             raise DatasetError(f"{where}：CRUD-RAG 条目缺少 questions 字段。")
-        item_id = str(rec.get("ID") or rec.get("id") or f"crud-{n}")
-        news = [(i, str(rec[f"news{i}"])) for i in (1, 2, 3) if rec.get(f"news{i}")]
+        item_id = _crud_id(rec, n)
+        news = _crud_news(rec)
         reference = str(rec.get("answers") or "")
         evidence = best_evidence(reference, [t for _, t in news]) if reference else ""
         items.append(
@@ -171,12 +181,11 @@ def export_corpus(path: Path, out_dir: Path) -> list[Path]:
                 written[name].write_text(str(p.get("paragraph_text", "")), encoding="utf-8")
     elif fmt == "crud":
         for n, (_, rec) in enumerate(_crud_records(path, text), start=1):
-            item_id = str(rec.get("ID") or rec.get("id") or f"crud-{n}")
-            for i in (1, 2, 3):
-                if rec.get(f"news{i}"):
-                    name = crud_doc_name(item_id, i)
-                    written[name] = out_dir / name
-                    written[name].write_text(str(rec[f"news{i}"]), encoding="utf-8")
+            item_id = _crud_id(rec, n)
+            for i, news in _crud_news(rec):
+                name = crud_doc_name(item_id, i)
+                written[name] = out_dir / name
+                written[name].write_text(news, encoding="utf-8")
     else:
         raise DatasetError(f"{path}：只有 DuReader-retrieval 和 CRUD-RAG 格式的文件可以导出语料。")
     return sorted(written.values())

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from eval import metrics, scoring
+from eval import scoring
 from eval.dataset import EvalItem, load_dataset
 from index.embedder import Embedder
 from index.records import Hit, Record
@@ -59,10 +59,8 @@ def retrieval_query(item: EvalItem) -> str:
     """
     if not item.history:
         return item.question
-    try:
-        from rag.answer.query import rewrite
-    except ImportError:  # pragma: no cover - older trees without the rewrite module
-        return " ".join([item.history[-1][0], item.question])
+    from rag.answer.query import rewrite
+
     return rewrite(item.question, item.history)
 
 
@@ -278,11 +276,7 @@ def ours_retrieval_row(results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """
     scored = [r for r in results if "search" in r["timings_ms"] and any(v is not None for v in r["retrieval"].values())]
     timings = [r["timings_ms"].get("retrieve", r["timings_ms"]["search"]) for r in scored]
-    return {
-        **scoring.aggregate_retrieval(scored),
-        "latency_p50_ms": metrics.percentile(timings, 50),
-        "n": sum(1 for r in scored if r["retrieval"].get("evidence_hit@1") is not None),
-    }
+    return scoring.retriever_row(scored, timings)
 
 
 def run_eval(

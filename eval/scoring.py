@@ -100,6 +100,16 @@ def aggregate_retrieval(results: Sequence[Mapping[str, Any]]) -> dict[str, float
     return {name: m.mean(r["retrieval"].get(name) for r in results) for name in RETRIEVAL_METRICS}
 
 
+def retriever_row(results: Sequence[Mapping[str, Any]], latencies_ms: Sequence[float]) -> dict[str, Any]:
+    """One row of the retriever comparison table; ours and each baseline are built by this one function
+    so the columns can never drift apart. ``n`` counts the items with evidence to score."""
+    return {
+        **aggregate_retrieval(results),
+        "latency_p50_ms": m.percentile(latencies_ms, 50),
+        "n": sum(1 for r in results if r["retrieval"].get("evidence_hit@1") is not None),
+    }
+
+
 def _latency(results: Sequence[Mapping[str, Any]], key: str) -> list[float]:
     return [float(r["timings_ms"][key]) for r in results if r.get("timings_ms", {}).get(key) is not None]
 

@@ -10,15 +10,16 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from index.records import Filter
+from index.records import Filter, Hit
 from rag.errors import RagError
+from rag.models import Answer
 from rag.settings import Settings
 
 if TYPE_CHECKING:
@@ -52,6 +53,12 @@ def _dump(obj: Any) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
 
 
+def _warn_failed(failed: Sequence[tuple[str, str]]) -> None:
+    """One stderr line per file that was not ingested, with its reason."""
+    for path, error in failed:
+        click.secho(f"  ✗ {path}: {error}", fg="yellow", err=True)
+
+
 def parse_filters(items: tuple[str, ...]) -> Filter | None:
     """KEY=VALUE pairs into a Filter; repeating a key allows any of its values."""
     equals: dict[str, list[str | None]] = {}
@@ -74,17 +81,21 @@ def parse_filters(items: tuple[str, ...]) -> Filter | None:
 
 
 def _read_queries(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                _fail(f"{path} 第 {lineno} 行不是合法 JSON：{exc.msg}")
-            if not isinstance(obj, dict) or "question" not in obj:
-                _fail(f'{path} 第 {lineno} 行缺少 question 字段：每行至少要有 {{"id": ..., "question": ...}}')
-            yield obj
+    """The --queries file line by line, so answers stream out while later lines are still unread."""
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    _fail(f"{path} 第 {lineno} 行不是合法 JSON：{exc.msg}")
+                if not isinstance(obj, dict) or "question" not in obj:
+                    _fail(f'{path} 第 {lineno} 行缺少 question 字段：每行至少要有 {{"id": ..., "question": ...}}')
+                yield obj
+    except UnicodeDecodeError:
+        _fail(f"{path} 不是 UTF-8 编码的文本：请另存为 UTF-8 后重试。")
 
 
 @contextmanager
@@ -167,7 +178,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], visibility: str, as_json
                     click.echo(f"已重建索引：{n} 个文本块。")
             if not paths:
                 if as_json:
-                    _dump({"added": 0, "updated": 0, "unchanged": 0, "failed": [], "chunks": 0})
+                    from rag.ingest import IngestReport
+
+                    _dump(IngestReport().to_json())  # nothing ingested, in the contract's shape
                 return
             report = assistant.ingest(list(paths), visibility, progress)
     except RagError as exc:
@@ -179,8 +192,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], visibility: str, as_json
             f"新增 {report.added}，更新 {report.updated}，未变 {report.unchanged}，失败 {len(report.failed)}；"
             f"文本块 {report.chunks}。"
         )
-        for path, error in report.failed:
-            click.secho(f"  ✗ {path}: {error}", fg="yellow", err=True)
+        _warn_failed(report.failed)
     if report.failed and report.ingested == 0 and report.unchanged == 0:
         sys.exit(1)
 
@@ -243,7 +255,7 @@ def docs(ctx: click.Context, as_json: bool) -> None:
             click.echo(f"    {m.doc_number or ''}  {m.issuer or ''}  {m.region or ''}")
 
 
-def _hit_json(rank: int, hit: Any) -> dict[str, Any]:
+def _hit_json(rank: int, hit: Hit) -> dict[str, Any]:
     meta = {k: v for k, v in hit.meta.items() if k != "display_text"}
     return {
         "rank": rank,
@@ -311,7 +323,7 @@ def search(
         click.echo(f"    {str(h.meta.get('display_text', h.text))[:200]}")
 
 
-def _answer_json(obj_id: Any, answer: Any) -> dict[str, Any]:
+def _answer_json(obj_id: Any, answer: Answer) -> dict[str, Any]:
     return {"id": obj_id, **answer.to_json()}
 
 
@@ -383,6 +395,8 @@ def draft(
             assistant.export_reply_docx(reply, out)
     except RagError as exc:
         _fail(str(exc))
+    except OSError as exc:  # only the .docx write touches the disk here
+        _fail(f"无法写入 {out}（{exc.strerror or exc}）：请检查 --out 的路径和写权限。")
     if as_json:
         _dump({"text": reply.text(), "statements": list(reply.body), **reply.answer.to_json()})
     else:
@@ -434,13 +448,14 @@ def eval_cmd(
     try:
         assistant = _assistant(ctx)
         if ingest_path is not None:
-            report_in = assistant.ingest([ingest_path])
-            if report_in.failed:
-                for p, e in report_in.failed:
-                    click.secho(f"  ✗ {p}: {e}", fg="yellow", err=True)
+            _warn_failed(assistant.ingest([ingest_path]).failed)
         report = run_eval(assistant, dataset, report_dir, k=k, baselines=baselines, progress=sys.stderr.isatty())
     except RagError as exc:
         _fail(str(exc))
+    except OSError as exc:  # the report folder cannot be written
+        _fail(
+            f"无法写入评测报告（{exc.strerror or exc}：{exc.filename or report_dir}）：请检查 --report 的路径和写权限。"
+        )
     click.echo(render_table(report))
     if report_dir is not None:
         click.echo(f"报告已写入 {report_dir}")
@@ -459,7 +474,11 @@ def ui(ctx: click.Context, host: str | None, port: int | None) -> None:
         _fail(str(exc))
     from ui.app import launch
 
-    launch(assistant, settings, host or settings.ui_host, port or settings.ui_port)
+    try:
+        launch(assistant, settings, host, port)  # launch falls back to RAG_UI_HOST / RAG_UI_PORT
+    except OSError as exc:  # Gradio raises OSError when the port is taken
+        where = f"{host or settings.ui_host}:{port or settings.ui_port}"
+        _fail(f"无法在 {where} 启动网页界面（{exc}）：端口可能已被占用，请用 --port 换一个端口。")
 
 
 @cli.command(name="ensure-sample")
@@ -469,8 +488,9 @@ def ensure_sample(ctx: click.Context, corpus: Path) -> None:
     """RAG_HOME 为空时入库示例语料（make run 使用）。"""
     try:
         assistant = _assistant(ctx)
-        if assistant.docs():
-            click.echo(f"{_settings(ctx).home} 已有 {len(assistant.docs())} 个文档，跳过示例语料入库。")
+        existing = assistant.docs()
+        if existing:
+            click.echo(f"{_settings(ctx).home} 已有 {len(existing)} 个文档，跳过示例语料入库。")
             return
         with _progress(True) as progress:
             report = assistant.ingest([corpus], "public", progress)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -142,9 +142,7 @@ def draft_answer(
     quotes: dict[int, list[str]] = {}
     for _, sentence, hit in chosen:
         quotes.setdefault(numbers[hit.id], []).append(sentence)
-    final = tuple(
-        Citation(c.n, c.chunk_id, c.source, c.title, " …… ".join(quotes[c.n]), c.passage, c.meta) for c in citations
-    )
+    final = tuple(replace(c, quote=" …… ".join(quotes[c.n])) for c in citations)
     return Answer(
         answer=checked.text,
         refused=not checked.text.strip(),
@@ -164,6 +162,7 @@ def _clean_topic(topic: str) -> str:
 
 
 def make_draft(topic: str, answer: Answer, deputy: str = "XX代表", issuer: str = "（承办单位）") -> ReplyDraft:
+    """Frame a verified answer as a letter; blank names get visible placeholders so staff see what to fill in."""
     return ReplyDraft(
         topic=_clean_topic(topic),
         deputy=deputy.strip() or "XX代表",

@@ -18,7 +18,7 @@ from index.records import Record
 from rag.chunking import chunk_document, metadata_card
 from rag.cleaning import clean
 from rag.errors import DocumentError, RagError
-from rag.loaders import SUPPORTED_SUFFIXES, iter_files, load_file
+from rag.loaders import SUPPORTED_SUFFIXES, folder_files, load_file
 from rag.metadata import extract_meta
 from rag.models import Chunk, DocMeta
 from rag.registry import Registry
@@ -66,6 +66,7 @@ class _Prepared:
     text: str
     chunks: list[Chunk]
     is_update: bool
+    stale_ids: tuple[str, ...]  # chunks of the stored version that the new one no longer has
 
 
 def chunk_record(chunk: Chunk, meta: DocMeta, visibility: str) -> Record:
@@ -91,21 +92,20 @@ def chunk_record(chunk: Chunk, meta: DocMeta, visibility: str) -> Record:
 
 
 def _expand(paths: Sequence[Path], report: IngestReport) -> list[Path]:
+    """The files to load; missing paths and unsupported files go into the report instead."""
     files: list[Path] = []
     for p in paths:
         if not p.exists():
             report.failed.append((str(p), "文件或文件夹不存在：请检查路径。"))
-            continue
-        if p.is_file() and p.suffix.lower() not in SUPPORTED_SUFFIXES:
+        elif p.is_dir():
+            found, skipped = folder_files(p)
+            report.failed.extend((str(o), f"不支持的文件类型 {o.suffix or '(无后缀)'}，已跳过。") for o in skipped)
+            files.extend(found)
+        elif p.is_file() and p.suffix.lower() not in SUPPORTED_SUFFIXES:
             supported = " ".join(sorted(SUPPORTED_SUFFIXES))
             report.failed.append((str(p), f"不支持的文件类型 {p.suffix or '(无后缀)'}：支持 {supported}。"))
-            continue
-        if p.is_dir():
-            for other in sorted(p.rglob("*")):
-                hidden = any(part.startswith(".") for part in other.relative_to(p).parts)
-                if other.is_file() and not hidden and other.suffix.lower() not in SUPPORTED_SUFFIXES:
-                    report.failed.append((str(other), f"不支持的文件类型 {other.suffix or '(无后缀)'}，已跳过。"))
-        files.extend(iter_files([p]))
+        else:
+            files.append(p)
     return files
 
 
@@ -128,6 +128,8 @@ def _prepare(path: Path, visibility: str, settings: Settings, registry: Registry
     meta = extract_meta(loaded, cleaned)
     chunks = chunk_document(loaded.source, cleaned.text, meta, settings.chunk_size, settings.chunk_overlap)
     chunks.append(metadata_card(loaded.source, meta, len(chunks)))
+    new_ids = {c.id for c in chunks}
+    stale = tuple(i for i in existing.chunk_ids if i not in new_ids) if existing is not None else ()
     return _Prepared(
         source=loaded.source,
         path=str(path),
@@ -136,6 +138,7 @@ def _prepare(path: Path, visibility: str, settings: Settings, registry: Registry
         text=cleaned.text,
         chunks=chunks,
         is_update=existing is not None,
+        stale_ids=stale,
     )
 
 
@@ -181,12 +184,7 @@ def ingest_paths(
         return report
 
     records = [chunk_record(c, p.meta, visibility) for p in prepared for c in p.chunks]
-    stale: list[str] = []
-    for p in prepared:
-        old = registry.get(p.source)
-        if old is not None:
-            new_ids = {c.id for c in p.chunks}
-            stale.extend(i for i in old.chunk_ids if i not in new_ids)
+    stale = [i for p in prepared for i in p.stale_ids]
 
     def on_embedded(done: int) -> None:
         if progress:

@@ -60,6 +60,20 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_PUNCT = re.compile(r"[。！？；.!?;：:，,]")
 
 
+def folder_files(root: Path) -> tuple[list[Path], list[Path]]:
+    """One walk of a folder: (files ingest can read, files it cannot), both sorted, hidden entries left out.
+
+    Ingest reports the second list file by file, so a folder of spreadsheets is not a silent no-op.
+    """
+    supported: list[Path] = []
+    unsupported: list[Path] = []
+    for path in sorted(root.rglob("*")):
+        if any(part.startswith(".") for part in path.relative_to(root).parts) or not path.is_file():
+            continue
+        (supported if path.suffix.lower() in SUPPORTED_SUFFIXES else unsupported).append(path)
+    return supported, unsupported
+
+
 def iter_files(paths: Sequence[Path]) -> Iterator[Path]:
     """Yield the files to ingest: folders recursively (supported suffixes, no hidden entries), sorted.
 
@@ -68,17 +82,7 @@ def iter_files(paths: Sequence[Path]) -> Iterator[Path]:
     """
     seen: set[Path] = set()
     for root in paths:
-        if root.is_dir():
-            found = (
-                p
-                for p in root.rglob("*")
-                if p.suffix.lower() in SUPPORTED_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(root).parts)
-                and p.is_file()
-            )
-            candidates: list[Path] = sorted(found)
-        else:
-            candidates = [root]
+        candidates = folder_files(root)[0] if root.is_dir() else [root]
         for path in candidates:
             if path not in seen:
                 seen.add(path)
@@ -221,10 +225,6 @@ def _guess_encoding(data: bytes) -> str:
     return f"看起来是 {best.encoding}"
 
 
-def _read_text(data: bytes, name: str) -> tuple[str, str]:
-    return decode_text(data, name)
-
-
 # ---------------------------------------------------------------- HTML
 
 
@@ -338,8 +338,8 @@ def _read_pdf(data: bytes, name: str) -> tuple[str, str]:
 
 
 _READERS: dict[str, Callable[[bytes, str], tuple[str, str]]] = {
-    "txt": _read_text,
-    "md": _read_text,
+    "txt": decode_text,
+    "md": decode_text,
     "html": _read_html,
     "docx": _read_docx,
     "pdf": _read_pdf,

@@ -47,14 +47,11 @@ def find_doc_number(raw_lines: list[str]) -> str | None:
     """The document's own 文号 stands on a line of its own near the top; 文号 cited inside
     sentences belong to other documents and are ignored."""
     head = [_strip_bullet(ln) for ln in raw_lines[:HEAD_LINES]]
-    for ln in head:
-        m = _DOC_NUMBER.fullmatch(ln)
-        if m:
-            return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
-    for ln in head:
-        m = _MANGLED_DOC_NUMBER.match(ln)
-        if m:
-            return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
+    for match in (_DOC_NUMBER.fullmatch, _MANGLED_DOC_NUMBER.match):  # a well-formed 文号 anywhere wins
+        for ln in head:
+            m = match(ln)
+            if m:
+                return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
     return None
 
 
@@ -170,7 +167,7 @@ def find_date(lines: list[str], raw_lines: list[str]) -> FoundDate | None:
 def _lead_date(lines: list[str]) -> FoundDate | None:
     """News lead "4月26日上午,..." with the year taken from the same paragraph ("2024年一季度").
     Years in ranges (2023—2027年) are plans, not the date, so they do not count."""
-    lead = next((ln for ln in lines[:10] if PROSE_PUNCT.search(ln)), "")
+    lead = _lead(lines)
     day = _LEAD_DAY.search(lead[:200])
     if not day:
         return None
@@ -279,8 +276,7 @@ def find_doc_type(title: str, lines: list[str]) -> str:
     ):
         if re.search(pattern, t):
             return doc_type
-    lead = next((ln for ln in lines[:10] if PROSE_PUNCT.search(ln)), "")
-    if _NEWS_LEAD.search(fold(lead)[:80]):
+    if _NEWS_LEAD.search(fold(_lead(lines))[:80]):
         return "新闻"
     return "其他"
 
@@ -363,6 +359,11 @@ def extract_meta(loaded: LoadedFile, cleaned: CleanText) -> DocMeta:
         doc_type=find_doc_type(title, lines),
         incomplete=cleaned.incomplete,
     )
+
+
+def _lead(lines: list[str]) -> str:
+    """The first sentence-bearing line near the top: a news report's lead, where its date and "记者" are."""
+    return next((ln for ln in lines[:10] if PROSE_PUNCT.search(ln)), "")
 
 
 def _strip_bullet(line: str) -> str:

@@ -74,40 +74,48 @@ class Registry:
             self._conn.execute("COMMIT")
 
     # --- reads -------------------------------------------------------------------------
-    def _record(self, row: sqlite3.Row | tuple[str, ...], with_text: bool = False) -> DocumentRecord:
-        source, sha, meta, visibility, path, ingested_at, text = row
-        ids = tuple(
-            r[0] for r in self._conn.execute("SELECT id FROM chunks WHERE source=? ORDER BY position", (source,))
-        )
-        return DocumentRecord(
-            source=source,
-            sha256=sha,
-            meta=_meta_from_json(meta),
-            visibility=visibility,
-            chunk_ids=ids,
-            path=path,
-            ingested_at=ingested_at,
-            text=text if with_text else "",
-        )
+    def _documents(self, where: str, args: tuple[str, ...], with_text: bool = False) -> list[DocumentRecord]:
+        """Documents matching ``where`` with their chunk ids; the full text is read only when asked for."""
+        text = "text" if with_text else "''"
+        rows = self._conn.execute(
+            f"SELECT source, sha256, meta, visibility, path, ingested_at, {text} FROM documents {where}", args
+        ).fetchall()
+        if not rows:
+            return []
+        # One query for the chunk ids of all rows, not one per document (the list view reads every document).
+        if len(rows) == 1:
+            chunk_rows = self._conn.execute(
+                "SELECT source, id FROM chunks WHERE source=? ORDER BY position", (rows[0][0],)
+            )
+        else:
+            chunk_rows = self._conn.execute("SELECT source, id FROM chunks ORDER BY source, position")
+        ids: dict[str, list[str]] = {}
+        for source, chunk_id in chunk_rows:
+            ids.setdefault(source, []).append(chunk_id)
+        return [
+            DocumentRecord(
+                source=source,
+                sha256=sha,
+                meta=_meta_from_json(meta),
+                visibility=visibility,
+                chunk_ids=tuple(ids.get(source, ())),
+                path=path,
+                ingested_at=ingested_at,
+                text=body,
+            )
+            for source, sha, meta, visibility, path, ingested_at, body in rows
+        ]
 
     def get(self, source: str, with_text: bool = False) -> DocumentRecord | None:
-        row = self._conn.execute(
-            "SELECT source, sha256, meta, visibility, path, ingested_at, text FROM documents WHERE source=?", (source,)
-        ).fetchone()
-        return self._record(row, with_text) if row else None
+        found = self._documents("WHERE source=?", (source,), with_text)
+        return found[0] if found else None
 
     def find_by_sha(self, sha256: str) -> DocumentRecord | None:
-        row = self._conn.execute(
-            "SELECT source, sha256, meta, visibility, path, ingested_at, text FROM documents WHERE sha256=?",
-            (sha256,),
-        ).fetchone()
-        return self._record(row) if row else None
+        found = self._documents("WHERE sha256=? LIMIT 1", (sha256,))
+        return found[0] if found else None
 
     def all(self) -> list[DocumentRecord]:
-        rows = self._conn.execute(
-            "SELECT source, sha256, meta, visibility, path, ingested_at, '' FROM documents ORDER BY source"
-        ).fetchall()
-        return [self._record(r) for r in rows]
+        return self._documents("ORDER BY source", ())
 
     def chunks(self, source: str | None = None) -> list[Chunk]:
         sql = "SELECT id, source, position, text, index_text, heading_path, start, end FROM chunks"

@@ -16,6 +16,7 @@ from typing import Any
 import gradio as gr
 
 from index.records import Filter
+from rag.answer.refusal import REFUSAL_SUGGESTION
 from rag.errors import RagError
 from rag.events import CitationEvent, DoneEvent, DroppedEvent, RefusalEvent, TokenEvent
 from rag.feedback import FeedbackError, FeedbackStore, make_entry
@@ -27,21 +28,8 @@ log = logging.getLogger(__name__)
 
 LOADING_TEXT = "⏳ 正在检索相关文件，请稍候…"
 ERROR_TEXT = "抱歉，系统暂时出错了，请稍后再试。如果问题持续出现，请联系网站管理员。"
-DEFAULT_SUGGESTION = "建议您查阅相关主管部门发布的政策文件，或拨打 12345 政务服务便民热线咨询。"
+# A refusal that already says where to ask gets no second suggestion.
 _SUGGESTION_HINTS = ("12345", "热线", "咨询", "建议您", "可以查阅", "请联系")
-
-
-def refusal_suggestion() -> str:
-    """The answers module's suggestion text when it provides one, else the UI's default."""
-    try:
-        from rag.answer import refusal  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return DEFAULT_SUGGESTION
-    for name in ("SUGGESTION", "REFUSAL_SUGGESTION", "DEFAULT_SUGGESTION"):
-        value = getattr(refusal, name, None)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return DEFAULT_SUGGESTION
 
 
 def refusal_text(text: str, suggestion: str) -> str:
@@ -97,6 +85,8 @@ def _allowed(citations: Sequence[Citation], audience: Audience) -> list[Citation
 
 
 def source_contexts(assistant: AssistantFacade, citations: Sequence[Citation]) -> dict[str, str]:
+    """Context view per chunk_id; each document is read once however many of its passages are cited,
+    and a document that cannot be read only loses its context view, never the answer."""
     texts: dict[str, str | None] = {}
     out: dict[str, str] = {}
     for c in citations:
@@ -120,10 +110,9 @@ def run_turn(
     session: ChatSession,
     audience: Audience,
     flt: Filter | None = None,
-    suggestion: str | None = None,
+    suggestion: str = REFUSAL_SUGGESTION,
 ) -> Iterator[TurnView]:
     """Stream one answer; appends the finished turn to ``session`` (failed turns stay out of history)."""
-    suggestion = refusal_suggestion() if suggestion is None else suggestion
     history = session.history()
     turn = Turn(question=question)
     session.turns.append(turn)

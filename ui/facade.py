@@ -2,21 +2,29 @@
 
 The UI is typed against this rather than the concrete class so it can be tested with a
 deterministic fake and so it is obvious which facade calls the screens depend on.
-``draft_reply`` / ``export_reply_docx`` are optional and looked up with ``hasattr``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from index.records import Filter, Hit
 from rag.events import ChainEvent
 from rag.models import DocumentRecord
 
+if TYPE_CHECKING:  # rag.drafting pulls in the answer chain; the UI needs only the type
+    from rag.drafting import ReplyDraft
+
 Audience = Literal["citizen", "staff"]
 ProgressCallback = Callable[[int, int, str], None]
+
+
+class IngestSummary(Protocol):
+    """An ingest result the upload panel can show (``rag.ingest.IngestReport``)."""
+
+    def to_json(self) -> dict[str, Any]: ...
 
 
 class AssistantFacade(Protocol):
@@ -34,7 +42,7 @@ class AssistantFacade(Protocol):
 
     def ingest(
         self, paths: Sequence[Path], visibility: str = "public", progress: ProgressCallback | None = None
-    ) -> Any: ...  # rag.ingest.IngestReport (has .to_json())
+    ) -> IngestSummary: ...
 
     def docs(self) -> list[DocumentRecord]: ...
 
@@ -43,3 +51,7 @@ class AssistantFacade(Protocol):
     def set_visibility(self, source: str, visibility: str) -> None: ...
 
     def document_text(self, source: str) -> str: ...
+
+    def draft_reply(self, topic: str, deputy: str = "", issuer: str = "", region: str = "") -> ReplyDraft: ...
+
+    def export_reply_docx(self, draft: ReplyDraft, path: Path) -> Path: ...

@@ -68,7 +68,7 @@ def highlight(text: str, needle: str, css_class: str = "hl") -> str:
 
 def answer_markdown(text: str) -> str:
     """Answer text for the chat bubble, with [n] markers as superscripts that match the source cards."""
-    return _CITE_MARK.sub(lambda m: f'<sup class="cite-ref">[{m.group(1)}]</sup>', text)
+    return _CITE_MARK.sub(r'<sup class="cite-ref">[\1]</sup>', text)
 
 
 def meta_line(meta: Mapping[str, Any]) -> str:
@@ -213,20 +213,17 @@ def ingest_report_html(report: Mapping[str, Any]) -> str:
     kind = "error" if failed else "ok"
     items = ""
     if failed:
-        lis = []
-        for item in failed:
-            if isinstance(item, Mapping):
-                path, error = item.get("path", ""), item.get("error", "")
-            else:
-                path, error = item[0], item[1]
-            lis.append(f'<li><span class="fail-path">{esc(PurePath(str(path)).name)}</span>：{esc(error)}</li>')
+        lis = [
+            f'<li><span class="fail-path">{esc(PurePath(str(item.get("path", ""))).name)}</span>：'
+            f"{esc(item.get('error', ''))}</li>"
+            for item in failed
+        ]
         items = f'<ul class="fail-list">{"".join(lis)}</ul>'
     return f'<div class="status status-{kind}">{esc(summary)}{items}</div>'
 
 
 def answer_html(text: str) -> str:
     """Escaped multi-line answer (e.g. a 复函 draft) with [n] markers as superscripts and line breaks kept."""
-    escaped = esc(text)
-    escaped = _CITE_MARK.sub(lambda m: f'<sup class="cite-ref">[{m.group(1)}]</sup>', escaped)
+    escaped = answer_markdown(esc(text))  # escaping leaves "[n]" as it is
     paragraphs = [p for p in escaped.split("\n") if p.strip()]
     return '<div class="draft">' + "".join(f"<p>{p.strip()}</p>" for p in paragraphs) + "</div>"

@@ -13,13 +13,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
 from rag.errors import RagError
 from rag.feedback import FeedbackStore
-from rag.models import DOC_TYPES, Answer, DocumentRecord
+from rag.loaders import SUPPORTED_SUFFIXES
+from rag.models import DOC_TYPES, DocumentRecord
 from rag.settings import Settings
 from ui import render
 from ui.auth import DISABLED_NOTE, StaffSession, login, require_staff, staff_enabled
@@ -27,10 +28,13 @@ from ui.chat import build_chat, source_contexts
 from ui.facade import AssistantFacade
 from ui.filters import ANY, FilterInputError, build_filter
 
+if TYPE_CHECKING:
+    from rag.drafting import ReplyDraft
+
 log = logging.getLogger(__name__)
 
 VISIBILITY_CHOICES: list[tuple[str, str]] = [("公开", "public"), ("内部", "internal")]
-UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".docx", ".pdf"]
+UPLOAD_TYPES = sorted(SUPPORTED_SUFFIXES)  # what ingest can read, so the picker offers no other file
 
 
 @dataclass(frozen=True)
@@ -246,8 +250,7 @@ def _build_docs(assistant: AssistantFacade, state: gr.State, search: _SearchBox)
         except RagError as exc:
             log.warning("upload failed: %s", exc)
             return (_error(f"导入失败：{exc}"), gr.skip(), *refresh())
-        summary = result.to_json() if hasattr(result, "to_json") else dict(result)
-        return (render.ingest_report_html(summary), None, *refresh())
+        return (render.ingest_report_html(result.to_json()), None, *refresh())
 
     def do_visibility(source: str | None, vis: str, s: StaffSession) -> tuple[Any, ...]:
         require_staff(s)
@@ -300,14 +303,6 @@ def _build_docs(assistant: AssistantFacade, state: gr.State, search: _SearchBox)
     return _DocsPanel(outputs=outputs, refresh=refresh)
 
 
-def draft_parts(draft: Any) -> tuple[str, Answer]:
-    """Letter text and the verified answer behind it, from a ``rag.drafting.ReplyDraft`` or a bare ``Answer``."""
-    if isinstance(draft, Answer):
-        return draft.answer, draft
-    text = draft.text() if callable(getattr(draft, "text", None)) else str(getattr(draft, "text", ""))
-    return text, draft.answer
-
-
 def _build_draft(assistant: AssistantFacade, state: gr.State) -> None:
     gr.Markdown(
         "#### 起草人大代表建议复函\n粘贴代表建议的内容或主题，系统依据已导入的文件起草复函，"
@@ -328,22 +323,19 @@ def _build_draft(assistant: AssistantFacade, state: gr.State) -> None:
         hidden = gr.DownloadButton(visible=False)
         if not (text or "").strip():
             return _error("请输入建议内容或主题。"), "", hidden
-        draft_reply = getattr(assistant, "draft_reply", None)
-        if draft_reply is None:
-            return _error("复函起草功能尚未接入（assistant.draft_reply 不存在），请联系管理员。"), "", hidden
         pairs = (("deputy", who or ""), ("issuer", org or ""), ("region", place or ""))
         extra = {k: v.strip() for k, v in pairs if v.strip()}
         try:
-            draft = draft_reply(text.strip(), **extra)
+            draft = assistant.draft_reply(text.strip(), **extra)
         except RagError as exc:
             log.warning("draft failed: %s", exc)
             return _error(f"起草失败：{exc}"), "", hidden
-        letter, answer = draft_parts(draft)
+        answer = draft.answer
         note = ""
         if answer.refused:
             note = render.status_html("现有文件中没有找到与该建议直接相关的内容，草稿留出了待补充的位置。", "info")
         sources = render.sources_panel(answer.citations, source_contexts(assistant, answer.citations))
-        return note + render.answer_html(letter), sources, _export(assistant, draft)
+        return note + render.answer_html(draft.text()), sources, _export(assistant, draft)
 
     draft_btn.click(
         do_draft,
@@ -353,15 +345,12 @@ def _build_draft(assistant: AssistantFacade, state: gr.State) -> None:
     )
 
 
-def _export(assistant: AssistantFacade, draft: Any) -> Any:
-    """A .docx of the draft in a temp folder Gradio may serve; hidden button when export is unavailable."""
-    export = getattr(assistant, "export_reply_docx", None)
-    if export is None:
-        return gr.DownloadButton(visible=False)
+def _export(assistant: AssistantFacade, draft: ReplyDraft) -> gr.DownloadButton:
+    """A .docx of the draft for the download button; a hidden button when writing it fails."""
     folder = Path(tempfile.mkdtemp(prefix="rag-draft-"))
     path = folder / f"复函草稿_{datetime.now().strftime('%Y%m%d_%H%M%S')}.docx"
     try:
-        export(draft, path)
+        assistant.export_reply_docx(draft, path)
         return gr.DownloadButton(value=str(path), visible=True)  # Gradio copies the file into its cache here
     except (RagError, OSError) as exc:
         log.warning("docx export failed: %s", exc)

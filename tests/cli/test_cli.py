@@ -232,3 +232,33 @@ def test_draft_limited_to_a_region_cites_only_that_regions_documents(env: dict[s
     assert code == 0, output
     obj = json.loads(output)
     assert obj["statements"] and {c["source"] for c in obj["citations"]} == {"002_ab94c550cb50952a.txt"}
+
+
+def test_unreadable_inputs_and_outputs_are_clear_errors_not_tracebacks(env: dict[str, str], tmp_path: Path) -> None:
+    queries = tmp_path / "q.jsonl"
+    queries.write_bytes('{"id": 1, "question": "铜梁区规上工业总产值是多少？"}\n'.encode("gbk"))
+    result = CliRunner().invoke(cli, ["ask", "--queries", str(queries), "--json"], env=env)
+    assert result.exit_code == 1 and "UTF-8" in result.output and str(queries) in result.output
+
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("x", encoding="utf-8")
+    out = blocker / "reply.docx"
+    result = CliRunner().invoke(cli, ["draft", "新型储能产业发展", "--out", str(out)], env=env)
+    assert result.exit_code == 1 and "--out" in result.output and not out.exists()
+
+
+def test_rebuild_alone_prints_an_empty_summary(env: dict[str, str]) -> None:
+    code, out = run(env, "ingest", "--rebuild", "--json")
+    assert code == 0, out
+    assert json.loads(out) == {"added": 0, "updated": 0, "unchanged": 0, "failed": [], "chunks": 0}
+
+
+def test_ui_on_a_taken_port_says_so(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import ui.app
+
+    def taken(*args: object, **kwargs: object) -> None:
+        raise OSError("Cannot find empty port in range: 7861-7861.")
+
+    monkeypatch.setattr(ui.app, "launch", taken)
+    result = CliRunner().invoke(cli, ["ui", "--port", "7861"], env=env)
+    assert result.exit_code == 1 and "7861" in result.output and "--port" in result.output

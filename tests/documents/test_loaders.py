@@ -15,7 +15,7 @@ from rag.errors import (
     NoTextLayerError,
     UnsupportedFileError,
 )
-from rag.loaders import SUPPORTED_SUFFIXES, decode_text, iter_files, load_file
+from rag.loaders import SUPPORTED_SUFFIXES, decode_text, folder_files, iter_files, load_file
 from tests.documents.conftest import MAX_BYTES, make_docx, make_pdf
 
 TEXT = "全年规上工业总产值实现757.2亿元，工业增加值增长3.3%。\n铜经信函〔2024〕54号\n"
@@ -217,3 +217,8 @@ def test_iter_files_recursive_sorted_supported_only_no_hidden(tmp_path: Path) ->
     explicit = tmp_path / "sub" / "e.xlsx"
     assert list(iter_files([explicit, tmp_path / "b.txt", tmp_path / "b.txt"])) == [explicit, tmp_path / "b.txt"]
     assert {".txt", ".md", ".html", ".htm", ".docx", ".pdf"} == SUPPORTED_SUFFIXES
+    # One walk gives ingest both lists: what to read and what to report as unsupported (hidden ones neither).
+    (tmp_path / ".git" / "g.xlsx").write_text("x", encoding="utf-8")
+    supported, unsupported = folder_files(tmp_path)
+    assert [p.relative_to(tmp_path).as_posix() for p in supported] == found
+    assert unsupported == [tmp_path / "sub" / "e.xlsx"]

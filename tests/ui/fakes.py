@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from index.records import Filter, Hit
+from rag.drafting import ReplyDraft, make_draft
 from rag.errors import RagError
 from rag.events import ChainEvent, CitationEvent, DoneEvent, DroppedEvent, RefusalEvent, TokenEvent
 from rag.models import Answer, Citation, DocMeta, DocumentRecord
@@ -53,7 +54,7 @@ class FakeReport:
 
 
 class FakeAssistant:
-    """Answers the 757.2 question, refuses anything about 北京, raises on 'boom'."""
+    """Answers the 757.2 question, refuses anything about 北京, raises on 'boom' (questions and drafts)."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, tuple[tuple[str, str], ...], str]] = []
@@ -72,6 +73,8 @@ class FakeAssistant:
         }
         self.internal_citation = False
         self.dropped = False
+        self.draft_regions: list[str] = []
+        self.exported: list[Path] = []
 
     def stream(
         self,
@@ -149,3 +152,15 @@ class FakeAssistant:
         if source not in self.documents:
             raise RagError(f"没有名为 {source} 的文档。")
         return self.documents[source].text
+
+    def draft_reply(self, topic: str, deputy: str = "", issuer: str = "", region: str = "") -> ReplyDraft:
+        self.draft_regions.append(region)
+        if "boom" in topic:
+            raise RagError("后端不可用：请检查 RAG_LLM_BASE_URL。")
+        answer = Answer(answer="2023年规上工业总产值757.2亿元[1]。", refused=False, citations=(citation(1),))
+        return make_draft(topic, answer, deputy, issuer)
+
+    def export_reply_docx(self, draft: ReplyDraft, path: Path) -> Path:
+        path.write_bytes(b"docx")
+        self.exported.append(path)
+        return path

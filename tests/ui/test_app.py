@@ -104,45 +104,39 @@ def test_staff_handlers_work_after_login(tmp_path: Path) -> None:
     assert "已删除 1 个" in msg and "新文件.txt" not in fake.documents
 
 
-class _DraftingFake(FakeAssistant):
-    """Adds the optional drafting calls, shaped like rag.drafting.ReplyDraft."""
+STAFF = StaffSession(logged_in=True, user="s")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.exported: list[Path] = []
-        self.regions: list[str] = []
 
-    def draft_reply(self, topic: str, deputy: str = "", issuer: str = "", region: str = "") -> Any:
-        from rag.drafting import make_draft
-
-        self.regions.append(region)
-        from rag.models import Answer
-        from tests.ui.fakes import citation
-
-        answer = Answer(answer="2023年规上工业总产值757.2亿元[1]。", refused=False, citations=(citation(1),))
-        return make_draft(topic, answer, deputy, issuer)
-
-    def export_reply_docx(self, draft: Any, path: Path) -> Path:
-        path.write_bytes(b"docx")
-        self.exported.append(path)
-        return path
+def _draft_handler(fake: FakeAssistant, tmp_path: Path) -> Any:
+    app = build_app(fake, _staff_settings(tmp_path))
+    return next(d.fn for d in app.fns.values() if d.name == "do_draft")
 
 
 def test_draft_shows_letter_sources_and_offers_docx(tmp_path: Path) -> None:
-    fake = _DraftingFake()
-    app = build_app(fake, _staff_settings(tmp_path))
-    do_draft = next(d.fn for d in app.fns.values() if d.name == "do_draft")
-    letter, sources, download = do_draft("加快工业经济发展", "周练代表", "", "", StaffSession(logged_in=True, user="s"))
+    fake = FakeAssistant()
+    do_draft = _draft_handler(fake, tmp_path)
+    letter, sources, download = do_draft("加快工业经济发展", "周练代表", "", "", STAFF)
     assert "周练代表" in letter and '<sup class="cite-ref">[1]</sup>' in letter
     assert "铜经信函〔2024〕54号" in sources
     assert download.visible is True and fake.exported and fake.exported[0].suffix == ".docx"
     assert download.value["orig_name"] == fake.exported[0].name
-    do_draft("加快工业经济发展", "", "", " 铜梁区 ", StaffSession(logged_in=True, user="s"))
-    assert fake.regions == ["", "铜梁区"]
+    do_draft("加快工业经济发展", "", "", " 铜梁区 ", STAFF)
+    assert fake.draft_regions == ["", "铜梁区"]
 
 
-def test_draft_without_facade_support_says_so(tmp_path: Path) -> None:
-    app = build_app(FakeAssistant(), _staff_settings(tmp_path))
-    do_draft = next(d.fn for d in app.fns.values() if d.name == "do_draft")
-    message, _, _ = do_draft("加快工业经济发展", "", "", "", StaffSession(logged_in=True, user="s"))
-    assert "尚未接入" in message
+def test_draft_failure_is_shown_without_a_download(tmp_path: Path) -> None:
+    fake = FakeAssistant()
+    message, sources, download = _draft_handler(fake, tmp_path)("boom", "", "", "", STAFF)
+    assert "起草失败" in message and "RAG_LLM_BASE_URL" in message
+    assert sources == "" and download.visible is False and fake.exported == []
+
+
+def test_draft_is_shown_even_when_the_docx_cannot_be_written(tmp_path: Path) -> None:
+    fake = FakeAssistant()
+
+    def disk_full(draft: Any, path: Path) -> Path:
+        raise OSError(28, "No space left on device")
+
+    fake.export_reply_docx = disk_full  # type: ignore[method-assign]
+    letter, _, download = _draft_handler(fake, tmp_path)("加快工业经济发展", "周练代表", "", "", STAFF)
+    assert "周练代表" in letter and download.visible is False
