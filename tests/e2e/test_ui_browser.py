@@ -52,6 +52,9 @@ pytestmark = [
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="浏览器测试需要 playwright Python 包（dev 依赖）")
 expect = sync_api.expect
+# Gradio round trips take seconds on a loaded 2-core machine: Playwright's 5 s default made the staff
+# test flaky there (seen once under load), so every expectation waits up to 20 s unless it says more.
+expect.set_options(timeout=20_000)
 
 
 def _free_port() -> int:
