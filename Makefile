@@ -57,6 +57,7 @@ eval: install
 	$(BIN)/rag --home .rag-eval eval --dataset eval/datasets/holdout.jsonl --report eval/results/holdout --baselines
 	$(BIN)/rag --home .rag-eval eval --dataset eval/datasets/holdout2.jsonl --report eval/results/holdout2 --baselines
 	$(BIN)/rag --home .rag-eval eval --dataset eval/datasets/holdout3.jsonl --report eval/results/holdout3 --baselines
+	$(BIN)/rag --home .rag-eval eval --dataset eval/datasets/holdout4.jsonl --report eval/results/holdout4 --baselines
 
 clean:
 	rm -rf $(VENV) .rag .rag-eval .pytest_cache .mypy_cache .ruff_cache
