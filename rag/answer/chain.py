@@ -25,9 +25,11 @@ from rag.answer.citations import cited_numbers, extract, is_supported, normalise
 from rag.answer.evidence import Evidence, assess, bigrams, missing_constraints
 from rag.answer.extractive import sub_questions
 from rag.answer.facts import (
+    asks_reporter,
     doc_type_of,
     event_sentence,
     issuing_notice,
+    news_credit,
     page_labels,
     page_line,
     period_of,
@@ -427,12 +429,7 @@ class AnswerChain:
                     return self._passage(hit), f"{label}注明“{line.quote}”，公开属性为{line.value}"
             return None
         if state.intent == "page_info":
-            labels = page_labels(q)
-            for hit in self._doc_hits(state, doc, f"{meta.title} 来源 更新时间 日期", by_position=True):
-                page = page_line(display_text(hit), labels)
-                if page is not None:
-                    return self._passage(hit), f"{_label(meta.title, display_text(hit))}页面标注：{page.quote}"
-            return None
+            return self._page_info(state, doc)
         if state.intent == "proposer":
             for hit in self._doc_hits(state, doc, "代表 您提出的建议已收悉", by_position=True):
                 greeting = salutation(display_text(hit))
@@ -445,6 +442,25 @@ class AnswerChain:
             if event is not None:
                 return event
         return self._card_answer(state, doc, subject)
+
+    def _page_info(self, state: _State, doc: DocumentRecord) -> tuple[Passage, str] | None:
+        """A page line (来源:/更新时间:) with the asked labels; for who reported the story, or a 来源 the
+        page does not label, the story's opening credit ("北极星输配电网获悉", "华龙网记者从…获悉")."""
+        title, labels = doc.meta.title, page_labels(state.standalone)
+        hits = self._doc_hits(state, doc, f"{title} 来源 更新时间 日期 获悉", by_position=True)
+        if not asks_reporter(state.standalone):
+            for hit in hits:
+                page = page_line(display_text(hit), labels)
+                if page is not None:
+                    return self._passage(hit), f"{_label(title, display_text(hit))}页面标注：{page.quote}"
+        if "来源" not in labels and not asks_reporter(state.standalone):
+            return None
+        for hit in hits:
+            credit = news_credit(display_text(hit))
+            if credit is not None:
+                label = _label(title, display_text(hit))
+                return self._passage(hit), f"{label}开篇写明“{credit.quote}”，消息来自{credit.value}"
+        return None
 
     def _card_answer(self, state: _State, doc: DocumentRecord, subject: str) -> tuple[Passage, str] | None:
         meta = doc.meta

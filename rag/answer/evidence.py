@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from index.textnorm import fold
+from rag.answer.listing import named_by_items
 from rag.answer.passages import Passage
 from rag.answer.query import QueryTerms, place_in
 
@@ -81,9 +82,13 @@ def passage_score(terms: QueryTerms, passage: Passage) -> tuple[float, tuple[str
     if missing:
         return 0.0, missing
     content = term_coverage(terms.terms, context)
-    if not terms.focus:
-        return content, ()
-    focus = phrase_coverage(terms.focus, fold(passage.text))
+    text = fold(passage.text)
+    asked = terms.focus
+    if terms.category:  # 哪些城市 answered by "深圳、上海等地": the listed items name the asked kind
+        asked = tuple(t for t in asked if not named_by_items(t, text, head=t == terms.category[-1]))
+    if not asked:
+        return (content, ()) if not terms.focus else ((1 - FOCUS_WEIGHT) * content + FOCUS_WEIGHT, ())
+    focus = phrase_coverage(asked, text)
     return (1 - FOCUS_WEIGHT) * content + FOCUS_WEIGHT * focus, ()
 
 

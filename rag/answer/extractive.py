@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from index.textnorm import fold
 from rag.answer.citations import extract
 from rag.answer.evidence import context_of, missing_constraints, phrase_coverage, term_coverage
+from rag.answer.listing import enumerates, heads_list, named_by_items
 from rag.answer.passages import Passage
 from rag.answer.query import RELATION_WORDS, QueryTerms, key_terms
 from rag.answer.subject import about_local_subject, about_place, about_years
@@ -56,42 +57,6 @@ _ORDINAL = re.compile(r"第[一二三四五六七八九十百零两]+[位名]")
 _PERCENT_HEADS = frozenset(["比重", "占比", "比例", "百分比", "份额", "增速", "增幅", "增长率"])
 # Documents state a rate as 增长8.6%: the question's 增速 is then named by 增长 with a percentage.
 _RATE_WORDS = frozenset(["增速", "增幅", "增长率"])
-_NUMBERED = re.compile(r"[一二三四五六七八九十]是|[(（][一二三四五六七八九十\d]{1,2}[)）]|(?<![\d.])\d{1,2}[.、](?!\d)")
-_COLON_LIST = re.compile(r"[:：][^，,。；;]+[，,][^，,。；;]+[，,和及与]")
-
-
-_HEADING_MARK = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}|\d{1,2})、")
-# After the category: the clause ends (…等11个新兴产业。), or it is glued to what follows (…产业集群,升级…).
-_ENDS_CLAUSE = re.compile(r"^\s*(?:$|[,，。；;：:)）])")
-# Before the items: 园区组团：南溪组团、… / 新兴产业包括A、B / 3个园区组团(南溪组团、…).
-_OPENS_ITEMS = re.compile(r"^\s*(?:[:：(（]|包括|包含|涵盖|主要有|分别是|分别为|有|为|是)")
-
-
-def enumerates(text: str) -> bool:
-    """Whether a span lists items: joined by 、, numbered (一是…二是…, (1)…(2)…), or after a colon by ，.
-
-    A heading's own number (三、加快构建…) lists nothing.
-    """
-    body = _HEADING_MARK.sub("", text)
-    return "、" in body or len(_NUMBERED.findall(body)) >= 2 or _COLON_LIST.search(body) is not None
-
-
-def heads_list(category: str, folded: str) -> bool:
-    """Whether ``category`` names what the span's items are, not one item among them.
-
-    "加快发展低空经济、绿色低碳、卫星互联网等11个新兴产业" lists 新兴产业 (the word closes the list);
-    "三大园区组团：南溪组团、草街组团" too (the word opens it); "传统产业转型升级、未来产业加快布局"
-    does not list 未来产业, it names it as one item.
-    """
-    body = _HEADING_MARK.sub("", folded)
-    for m in re.finditer(re.escape(category), body):
-        clause_start = max(body.rfind(c, 0, m.start()) for c in "，,。；;") + 1
-        before, after = body[clause_start : m.start()], body[m.end() :]
-        if "、" in before and _ENDS_CLAUSE.match(after):
-            return True
-        if _OPENS_ITEMS.match(after) and "、" in after.split("。")[0]:
-            return True
-    return False
 
 
 def counts(noun: str, unit: str, folded: str) -> bool:
@@ -211,6 +176,11 @@ def _sentence_score(
     if terms.counted and counts(terms.counted, terms.unit, folded):
         focus_terms = (terms.counted,)  # 为多少个企业提供服务 is answered by "对200余个企业…服务"
     focus_terms = _heading_words(focus_terms, folded, heading, keep_head=not (terms.category and under_heading))
+    if (
+        terms.category
+    ):  # 展会活动 / 城市 asked, "西洽会、智博会等活动" / "深圳、上海等地" written: the items show the kind
+        head = terms.category[-1]
+        focus_terms = tuple(t for t in focus_terms if not named_by_items(t, folded, head=t == head))
     focus = phrase_coverage(focus_terms, folded) if focus_terms else 0.0
     own = term_coverage(terms.terms, folded)
     content = max(own, term_coverage(terms.terms, folded + " " + header)) if header else own

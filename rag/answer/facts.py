@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from index.textnorm import fold
+from index.textnorm import fold, strip_pinyin
 
 # Longest first: 复函 before 函, 实施方案 is still a 方案.
 DOC_TYPES = (
@@ -139,7 +139,7 @@ def page_labels(question: str) -> tuple[str, ...]:
     """The page-line labels a question asks for (来源, 更新时间, 日期…)."""
     q = fold(question)
     out: list[str] = []
-    if re.search(r"来源|出处|出自", q):
+    if re.search(r"来源|出处|出自|网站|媒体", q):
         out.append("来源")
     if "更新" in q:
         out += ["更新时间", "更新日期"]
@@ -148,6 +148,36 @@ def page_labels(question: str) -> tuple[str, ...]:
     if "作者" in q:
         out.append("作者")
     return tuple(out)
+
+
+# A news story's opening credits the outlet that reported it: "北极星输配电网获悉,…",
+# "近日,华龙网-新重庆客户端记者从重庆市发展改革委获悉,…". Traditional forms are matched too: the
+# quote must stay verbatim.
+_CREDIT = re.compile(
+    r"^(?P<quote>(?:(?:近日|日前|近期|昨日|今日|今天|据悉|\d{1,2}\s*月\s*\d{1,2}\s*日)\s*[,，]?\s*)?"
+    r"(?P<who>[^\s,，。;；:：“”\"()（）]{2,24}?)(?:[记記]者[^\s,，。;；]{0,24}?)?[获獲]悉)"
+)
+_NOT_OUTLET = re.compile(r"[记記]者|[从從]|我们|笔者|本报|本网|据")
+_CREDIT_LINES = 12  # the credit opens the story; deeper lines quote officials, not the outlet
+
+
+def news_credit(text: str) -> Line | None:
+    """The opening of a news story naming the outlet that reported it, quoted up to 获悉, and the outlet.
+
+    Only a line that opens with the credit counts ("记者从市发展改革委获悉" names no outlet, and a
+    获悉 further into a paragraph is the story's own content).
+    """
+    for line in _lines(strip_pinyin(text))[:_CREDIT_LINES]:  # 華龍網(wǎng): pinyin notes are no part of the name
+        m = _CREDIT.match(line)
+        if m is None or _NOT_OUTLET.search(m.group("who")):
+            continue
+        return Line(m.group("quote"), m.group("who"))
+    return None
+
+
+def asks_reporter(question: str) -> bool:
+    """Whether a 来源 question asks which outlet's reporter wrote the story (not the page's 来源: line)."""
+    return re.search(r"记者|媒体|采写|报社|通讯社", fold(question)) is not None
 
 
 @dataclass(frozen=True)

@@ -493,6 +493,14 @@ def places(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=4096)
+def _is_noun(word: str) -> bool:
+    """Whether jieba's dictionary tags a word as a noun (place names are ns/nr/n): 深化 + 区领导 or
+    建立 + 市领导 put a verb before a 区/市 that belongs to the next word, and name no place."""
+    tagged = rjieba.tag(word)
+    return len(tagged) == 1 and tagged[0][1].startswith("n")
+
+
 def _places_in_line(line: str) -> list[str]:
     toks = _tokens(line)
     found: list[str] = []
@@ -507,6 +515,7 @@ def _places_in_line(line: str) -> list[str]:
             and re.fullmatch(r"[\u4e00-\u9fff]+", tok)
             and tok not in _STOPWORDS
             and tok not in _FUNCTION_WORDS
+            and (_is_noun(tok) or is_known_place(tok))
         ):
             name = tok + toks[i + 1]
         elif tok in _PROVINCES or tok in _DISTRICTS:
@@ -701,7 +710,8 @@ _DOC_VERB = re.compile(r"印发|发布|发文|签发|出台|成文|发的|下发
 
 _PAGE_INFO_Q = re.compile(
     r"更新时间|更新日期|出处|(?:新闻|文章|报道|汇报|稿件|信息|页面|网页|发布|文件|通知|复函)[^？?，,]{0,8}来源"
-    r"|来源(?:网站|单位)?(?:是|为)(?:什么|哪)"
+    r"|来源(?:网站|单位)?(?:是|为)(?:什么|哪)|出自哪"
+    r"|(?:哪家|哪个|哪一家|什么)(?:媒体|网站|新闻网站|报社|报纸|通讯社)|采写"
 )
 _SPEAKER_Q = re.compile(r"发言人|发言者|谁[^？?，,]{0,14}发言|发言的(?:是|人)|代表[^？?，,]{1,14}发言|署名")
 _PROPOSER_Q = re.compile(r"哪位代表|哪位委员|哪个代表|谁提出|由谁提出|提出人|提出者|建议人|提案人|提出的代表")
