@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +20,7 @@ from index.errors import IncompatibleIndexError, SearchIndexError
 from index.records import Filter, Hit, Record
 from rag.errors import ConfigError, RagError
 from rag.events import ChainEvent, DoneEvent
-from rag.ingest import IngestReport, ProgressCallback, chunk_record, ingest_paths
+from rag.ingest import IngestReport, ProgressCallback, check_visibility, chunk_record, ingest_paths
 from rag.models import Answer, DocumentRecord
 from rag.registry import Registry
 from rag.retrieval import Retriever
@@ -134,13 +134,14 @@ class Assistant:
             self.backend.save()
             return len(extra) + len(missing)
 
-    def _records(self, keep: Any = None) -> list[Record]:
-        records: list[Record] = []
-        for doc in self.registry.all():
-            for chunk in self.registry.chunks(doc.source):
-                if keep is None or keep(chunk.id):
-                    records.append(chunk_record(chunk, doc.meta, doc.visibility))
-        return records
+    def _records(self, keep: Callable[[str], bool] | None = None) -> list[Record]:
+        """Index records of the registry's chunks (all, or those whose id ``keep`` accepts), in one read."""
+        docs = {d.source: d for d in self.registry.all()}
+        return [
+            chunk_record(chunk, docs[chunk.source].meta, docs[chunk.source].visibility)
+            for chunk in self.registry.chunks()
+            if chunk.source in docs and (keep is None or keep(chunk.id))
+        ]
 
     def rebuild(self, progress: ProgressCallback | None = None) -> int:
         """Rebuild the index from the registry (new embedding model or format); the old one stays until done."""
@@ -183,8 +184,7 @@ class Assistant:
         return removed
 
     def set_visibility(self, source: str, visibility: str) -> None:
-        if visibility not in ("public", "internal"):
-            raise RagError(f"可见范围必须是 public 或 internal，收到 {visibility!r}。")
+        check_visibility(visibility)
         with self._lock:
             doc = self.registry.get(source)
             if doc is None:

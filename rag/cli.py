@@ -19,7 +19,7 @@ import click
 
 from index.records import Filter, Hit
 from rag.errors import RagError
-from rag.models import Answer
+from rag.models import VISIBILITIES, Answer
 from rag.settings import Settings
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ def cli(ctx: click.Context, home: Path | None, verbose: int) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--visibility",
-    type=click.Choice(["public", "internal"]),
+    type=click.Choice(VISIBILITIES),
     default="public",
     show_default=True,
     help="public：市民可见；internal：仅工作人员可见。",
@@ -221,7 +221,7 @@ def remove(ctx: click.Context, sources: tuple[str, ...], as_json: bool) -> None:
 
 @cli.command()
 @click.argument("source")
-@click.argument("visibility", type=click.Choice(["public", "internal"]))
+@click.argument("visibility", type=click.Choice(VISIBILITIES))
 @click.pass_context
 def visibility(ctx: click.Context, source: str, visibility: str) -> None:
     """修改文档的可见范围。例子：rag visibility 000_d5e02e9cc017770c.txt internal"""

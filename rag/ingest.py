@@ -20,7 +20,7 @@ from rag.cleaning import clean
 from rag.errors import DocumentError, RagError
 from rag.loaders import SUPPORTED_SUFFIXES, folder_files, load_file
 from rag.metadata import extract_meta
-from rag.models import Chunk, DocMeta
+from rag.models import VISIBILITIES, Chunk, DocMeta
 from rag.registry import Registry
 from rag.settings import Settings
 
@@ -67,6 +67,12 @@ class _Prepared:
     chunks: list[Chunk]
     is_update: bool
     stale_ids: tuple[str, ...]  # chunks of the stored version that the new one no longer has
+
+
+def check_visibility(visibility: str) -> None:
+    """One message for a wrong visibility, wherever it is set (ingest, the CLI, the staff tab)."""
+    if visibility not in VISIBILITIES:
+        raise RagError(f"可见范围必须是 public 或 internal，收到 {visibility!r}。")
 
 
 def chunk_record(chunk: Chunk, meta: DocMeta, visibility: str) -> Record:
@@ -152,8 +158,7 @@ def ingest_paths(
     progress: ProgressCallback | None = None,
 ) -> IngestReport:
     """Ingest files and folders; see the module docstring for the failure guarantees."""
-    if visibility not in ("public", "internal"):
-        raise RagError(f"可见范围必须是 public 或 internal，收到 {visibility!r}。")
+    check_visibility(visibility)
     report = IngestReport()
     files = _expand(paths, report)
     prepared: list[_Prepared] = []

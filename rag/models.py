@@ -12,6 +12,7 @@ from typing import Any, Literal
 DocType = Literal["复函", "方案", "汇报", "讲话", "通知", "新闻", "其他"]
 Visibility = Literal["public", "internal"]
 DOC_TYPES: tuple[str, ...] = ("复函", "方案", "汇报", "讲话", "通知", "新闻", "其他")
+VISIBILITIES: tuple[str, ...] = ("public", "internal")
 
 
 def sha256_text(text: str) -> str:
