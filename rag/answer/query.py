@@ -721,26 +721,26 @@ _PERIOD_Q = re.compile(r"实施期限|实施期|执行期|有效期|规划期|�
 _MEETING_Q = re.compile(r"召开|举行|举办|开幕")
 
 
+# First match wins: a 文号 question that also says 发文 is about the 文号, a speaker question is not an issuer one.
+_INTENT_ORDER: tuple[tuple[re.Pattern[str], MetaIntent], ...] = (
+    (_DOC_NUMBER_Q, "doc_number"),
+    (_PAGE_INFO_Q, "page_info"),
+    (_SPEAKER_Q, "speaker"),
+    (_PROPOSER_Q, "proposer"),
+    (_VISIBILITY_Q, "visibility"),
+    (_DOC_TYPE_Q, "doc_type"),
+    (_PERIOD_Q, "period"),
+    (_ISSUER_Q, "issuer"),
+)
+
+
 def metadata_intent(question: str) -> MetaIntent | None:
     """Route questions about a document (文号, issuer, date, 文种, 公开属性, 实施期限, 来源, speaker…)
     to the metadata route, which quotes the line stating the fact instead of scoring passages."""
     q = normalise_question(question)
-    if _DOC_NUMBER_Q.search(q):
-        return "doc_number"
-    if _PAGE_INFO_Q.search(q):
-        return "page_info"
-    if _SPEAKER_Q.search(q):
-        return "speaker"
-    if _PROPOSER_Q.search(q):
-        return "proposer"
-    if _VISIBILITY_Q.search(q):
-        return "visibility"
-    if _DOC_TYPE_Q.search(q):
-        return "doc_type"
-    if _PERIOD_Q.search(q):
-        return "period"
-    if _ISSUER_Q.search(q):
-        return "issuer"
+    for pattern, intent in _INTENT_ORDER:
+        if pattern.search(q):
+            return intent
     if _DATE_Q.search(q) and _MEETING_Q.search(q):
         return "meeting_date"
     if _DATE_Q.search(q) and _DOC_VERB.search(q):
