@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,16 @@ def _percentiles(times: list[float]) -> dict[str, float]:
     return {"p50_ms": float(np.percentile(arr, 50)), "p95_ms": float(np.percentile(arr, 95)), "n_queries": len(times)}
 
 
+def _time_queries(search: Callable[[str], object], queries: Sequence[str]) -> dict[str, float]:
+    """Latency percentiles of ``search`` over the queries, one call at a time (as users send them)."""
+    times = []
+    for q in queries:
+        t = time.perf_counter()
+        search(q)
+        times.append(time.perf_counter() - t)
+    return _percentiles(times)
+
+
 def run_one(system: str, size: int, n_queries: int) -> dict[str, Any]:
     """Build one system over ``size`` synthetic chunks and time queries. Runs inside a subprocess."""
     chunks = synthetic_chunks(size)
@@ -70,26 +81,11 @@ def run_one(system: str, size: int, n_queries: int) -> dict[str, Any]:
             t1 = time.perf_counter()
             index.save()
             out["save_s"] = time.perf_counter() - t1
-            times = []
-            for q in qtexts:
-                t = time.perf_counter()
-                index.search(q, K)
-                times.append(time.perf_counter() - t)
-            out["latency"] = _percentiles(times)
+            out["latency"] = _time_queries(lambda q: index.search(q, K), qtexts)
             flt = Filter(equals={"source": [f"syn{i:05d}.txt" for i in range(0, size // 50, 2)]})
-            ftimes = []
-            for q in qtexts[:50]:
-                t = time.perf_counter()
-                hits = index.search(q, K, flt)
-                ftimes.append(time.perf_counter() - t)
-                assert all(flt.matches(h.meta) for h in hits)
-            out["latency_filtered_half"] = _percentiles(ftimes)
-            btimes = []
-            for q in qtexts:
-                t = time.perf_counter()
-                index.search_bm25(q, K)
-                btimes.append(time.perf_counter() - t)
-            out["latency_bm25_only"] = _percentiles(btimes)
+            out["latency_filtered_half"] = _time_queries(lambda q: index.search(q, K, flt), qtexts[:50])
+            assert all(flt.matches(h.meta) for q in qtexts[:50] for h in index.search(q, K, flt))
+            out["latency_bm25_only"] = _time_queries(lambda q: index.search_bm25(q, K), qtexts)
             dense = index._dense
             assert dense is not None
             qvecs = embedder.embed_queries(qtexts[:100])
@@ -107,12 +103,7 @@ def run_one(system: str, size: int, n_queries: int) -> dict[str, Any]:
     else:
         retriever = build_langchain(chunks, embedder, K)
         out["build_s"] = time.perf_counter() - t0
-        times = []
-        for q in qtexts:
-            t = time.perf_counter()
-            retriever.invoke(q)
-            times.append(time.perf_counter() - t)
-        out["latency"] = _percentiles(times)
+        out["latency"] = _time_queries(retriever.invoke, qtexts)
     out["peak_rss_mb"] = _peak_rss_mb()
     out["rss_before_build_mb"] = rss_before
     return out
