@@ -18,11 +18,11 @@ from index.base import IndexConfig, SearchBackend
 from index.embedder import Embedder
 from index.errors import IncompatibleIndexError, SearchIndexError
 from index.records import Filter, Hit, Record
+from rag.documents.ingest import IngestReport, ProgressCallback, check_visibility, chunk_record, ingest_paths
+from rag.documents.registry import Registry
 from rag.errors import ConfigError, RagError
 from rag.events import ChainEvent, DoneEvent
-from rag.ingest import IngestReport, ProgressCallback, check_visibility, chunk_record, ingest_paths
 from rag.models import Answer, DocumentRecord
-from rag.registry import Registry
 from rag.retrieval import Retriever
 from rag.settings import Settings
 

@@ -24,7 +24,7 @@ from rag.settings import Settings
 
 if TYPE_CHECKING:
     from rag.assistant import Assistant
-    from rag.ingest import ProgressCallback
+    from rag.documents.ingest import ProgressCallback
 
 FILTER_KEYS = ("issuer", "doc_number", "region", "doc_type", "visibility", "source", "title")
 DATE_KEYS = ("date_from", "date_to")
@@ -178,7 +178,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], visibility: str, as_json
                     click.echo(f"已重建索引：{n} 个文本块。")
             if not paths:
                 if as_json:
-                    from rag.ingest import IngestReport
+                    from rag.documents.ingest import IngestReport
 
                     _dump(IngestReport().to_json())  # nothing ingested, in the contract's shape
                 return

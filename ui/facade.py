@@ -22,7 +22,7 @@ ProgressCallback = Callable[[int, int, str], None]
 
 
 class IngestSummary(Protocol):
-    """An ingest result the upload panel can show (``rag.ingest.IngestReport``)."""
+    """An ingest result the upload panel can show (``rag.documents.ingest.IngestReport``)."""
 
     def to_json(self) -> dict[str, Any]: ...
 

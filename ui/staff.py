@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from rag.documents.loaders import SUPPORTED_SUFFIXES
 from rag.errors import RagError
 from rag.feedback import FeedbackStore
-from rag.loaders import SUPPORTED_SUFFIXES
 from rag.models import DOC_TYPES, DocumentRecord
 from rag.settings import Settings
 from ui import render

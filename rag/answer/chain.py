@@ -41,7 +41,7 @@ from rag.answer.passages import Passage, display_text, from_hits, is_section_lea
 from rag.answer.query import MetaIntent, QueryTerms, key_terms, metadata_intent, place_in, rewrite
 from rag.answer.scope import named_documents
 from rag.answer.subject import heading_root
-from rag.chunking import CARD_HEADING
+from rag.documents.chunking import CARD_HEADING
 from rag.events import ChainEvent, CitationEvent, DoneEvent, DroppedEvent, RefusalEvent, TokenEvent
 from rag.models import Answer, DocumentRecord
 from rag.settings import Settings

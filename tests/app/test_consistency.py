@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rag.assistant import Assistant
-from rag.registry import Registry
+from rag.documents.registry import Registry
 from rag.settings import Settings
 
 from ..conftest import CORPUS

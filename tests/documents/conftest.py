@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.cleaning import clean
-from rag.loaders import load_file
+from rag.documents.cleaning import clean
+from rag.documents.loaders import load_file
 from rag.models import CleanText, LoadedFile
 from tests.conftest import CORPUS
 

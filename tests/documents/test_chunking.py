@@ -8,9 +8,9 @@ import re
 import pytest
 
 from index.textnorm import fold
-from rag.chunking import chunk_document
+from rag.documents.chunking import chunk_document
+from rag.documents.metadata import extract_meta
 from rag.errors import ConfigError, EmptyDocumentError
-from rag.metadata import extract_meta
 from rag.models import Chunk, CleanText, DocMeta, LoadedFile
 
 Seeds = dict[str, tuple[LoadedFile, CleanText]]
@@ -131,7 +131,7 @@ def test_empty_text_and_bad_settings() -> None:
 
 
 def test_metadata_card_states_the_metadata_as_a_citable_passage() -> None:
-    from rag.chunking import metadata_card
+    from rag.documents.chunking import metadata_card
     from rag.models import DocMeta
 
     meta = DocMeta(
@@ -249,7 +249,7 @@ def test_numbering_restarts_outside_speeches_keep_their_path() -> None:
 
 def test_speech_byline_goes_into_the_index_text_of_every_chunk_of_that_speech() -> None:
     from index.textnorm import fold
-    from rag.chunking import chunk_document
+    from rag.documents.chunking import chunk_document
     from rag.models import DocMeta
 
     text = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.textnorm import fold, fold_for_match
-from rag.cleaning import clean, drop_boilerplate, drop_duplicate_paragraphs, join_wrapped_lines
+from rag.documents.cleaning import clean, drop_boilerplate, drop_duplicate_paragraphs, join_wrapped_lines
 from rag.models import CleanText, LoadedFile
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from rag.documents.loaders import SUPPORTED_SUFFIXES, decode_text, folder_files, iter_files, load_file
 from rag.errors import (
     CorruptFileError,
     DocumentError,
@@ -15,7 +16,6 @@ from rag.errors import (
     NoTextLayerError,
     UnsupportedFileError,
 )
-from rag.loaders import SUPPORTED_SUFFIXES, decode_text, folder_files, iter_files, load_file
 from tests.documents.conftest import MAX_BYTES, make_docx, make_pdf
 
 TEXT = "全年规上工业总产值实现757.2亿元，工业增加值增长3.3%。\n铜经信函〔2024〕54号\n"

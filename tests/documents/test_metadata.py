@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.metadata import (
+from rag.documents.metadata import (
     extract_meta,
     find_doc_number,
     find_doc_type,

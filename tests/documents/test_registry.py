@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rag.documents.registry import Registry
 from rag.models import Chunk, DocMeta
-from rag.registry import Registry
 
 
 def _chunks(source: str, n: int) -> list[Chunk]:

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from index.textnorm import fold
-from rag.cleaning import PROSE_PUNCT
+from rag.documents.cleaning import PROSE_PUNCT
 from rag.errors import ConfigError, EmptyDocumentError
 from rag.models import Chunk, DocMeta
 

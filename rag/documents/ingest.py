@@ -15,13 +15,13 @@ from typing import Any
 
 from index.base import SearchBackend
 from index.records import Record
-from rag.chunking import chunk_document, metadata_card
-from rag.cleaning import clean
+from rag.documents.chunking import chunk_document, metadata_card
+from rag.documents.cleaning import clean
+from rag.documents.loaders import SUPPORTED_SUFFIXES, folder_files, load_file
+from rag.documents.metadata import extract_meta
+from rag.documents.registry import Registry
 from rag.errors import DocumentError, RagError
-from rag.loaders import SUPPORTED_SUFFIXES, folder_files, load_file
-from rag.metadata import extract_meta
 from rag.models import VISIBILITIES, Chunk, DocMeta
-from rag.registry import Registry
 from rag.settings import Settings
 
 log = logging.getLogger(__name__)

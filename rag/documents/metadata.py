@@ -21,7 +21,7 @@ from pathlib import PurePath
 from typing import Literal
 
 from index.textnorm import fold
-from rag.cleaning import BULLET, PROSE_PUNCT
+from rag.documents.cleaning import BULLET, PROSE_PUNCT
 from rag.models import CleanText, DocMeta, LoadedFile
 
 log = logging.getLogger(__name__)
