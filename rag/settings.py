@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     milvus_uri: str = Field(default="", description="Milvus URI; empty means RAG_HOME/milvus.db (milvus-lite).")
 
     # Answering
-    llm_backend: Literal["extractive", "openai", "gguf", "fake"] = "extractive"
+    llm_backend: Literal["extractive", "openai", "gguf"] = "extractive"
     llm_base_url: str = Field(default="http://127.0.0.1:8000/v1", description="OpenAI-compatible endpoint.")
     llm_model: str = "qwen2.5-7b-instruct"
     llm_api_key: SecretStr = SecretStr("")

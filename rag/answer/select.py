@@ -1,0 +1,154 @@
+"""The general answer selector: every sentence of the passages scored against the analysed question.
+
+score = COVERAGE_WEIGHT · coverage + (1 − COVERAGE_WEIGHT) · fit, where
+
+* coverage is the IDF-weighted share of the question's content words the sentence states (a word
+  found only in the passage's title or heading counts half: "closeness to the heading"), with IDF
+  over the sentences of the retrieved pool, so words every passage repeats weigh little;
+* fit says whether the sentence holds the kind of thing asked: a figure (in the asked unit) for
+  多少, a date for 何时, an organisation or person for 谁/哪个单位, an enumeration for 哪些.
+
+No sentence, phrase or document is special-cased: the same two numbers rank every sentence.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+
+from index.textnorm import fold
+from rag.answer.passages import Passage, SentenceFacts
+from rag.answer.query import Query
+from rag.lang import split_clauses, vocab
+
+COVERAGE_WEIGHT = 0.7
+HEADING_CREDIT = 0.5  # a word in the title/heading only: the sentence is under it, not stating it
+PARTIAL_CREDIT = 0.6  # a long word whose character pairs the sentence mostly repeats (规上工业 / 规模以上工业)
+NEUTRAL_FIT = 0.5  # types with no detectable shape (what, reason, measure, yes/no)
+RANK_PRIOR = 0.02  # ties go to better-ranked passages
+CONTINUE_RATIO = 0.8  # a further sentence is quoted when it scores at least this share of the best
+_LIST_TYPES = frozenset({"list", "measure", "reason"})
+_ENUM_MARKS = "、；;"
+_LEAD_ENDS = ("：", ":")
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One sentence of one passage with its score."""
+
+    passage: Passage
+    index: int  # position of the sentence in ``passage.sentences``
+    score: float
+    coverage: float
+    fit: float
+
+    @property
+    def sentence(self) -> SentenceFacts:
+        return self.passage.sentences[self.index]
+
+
+def _bigrams(text: str) -> set[str]:
+    return {a + b for a, b in pairwise(text)}
+
+
+def idf(terms: Sequence[str], passages: Sequence[Passage]) -> dict[str, float]:
+    """Sentence-level IDF of each term over the pool; a term no sentence states weighs the most."""
+    texts = [s.folded for p in passages for s in p.sentences]
+    n = len(texts)
+    return {t: math.log(1 + (n + 1) / (sum(1 for x in texts if t in x) + 0.5)) for t in terms}
+
+
+def _match(term: str, sentence: str, context: str) -> float:
+    if term in sentence:
+        return 1.0
+    if term in context:
+        return HEADING_CREDIT
+    if len(term) >= 3:
+        grams = _bigrams(term)
+        share = len(grams & _bigrams(sentence)) / len(grams)
+        if share >= 0.5:
+            return PARTIAL_CREDIT * share
+    return 0.0
+
+
+def coverage(query: Query, weights: dict[str, float], sentence: SentenceFacts, context: str) -> float:
+    total = sum(weights.get(t, 0.0) for t in query.terms)
+    if total <= 0:
+        return 0.0
+    got = sum(weights.get(t, 0.0) * _match(t, sentence.folded, context) for t in query.terms)
+    return got / total
+
+
+@lru_cache(maxsize=1)
+def _agent_words() -> tuple[str, ...]:
+    return tuple({fold(w) for w in (*vocab().org_suffixes, *vocab().role_words) if w})
+
+
+def _is_enumeration(sentence: SentenceFacts) -> bool:
+    text = sentence.folded
+    return sum(text.count(m) for m in _ENUM_MARKS) >= 2 or len(split_clauses(text)) >= 3 or text.endswith(_LEAD_ENDS)
+
+
+def fit(query: Query, sentence: SentenceFacts) -> float:
+    """How well the sentence's shape matches the asked answer type (0..1)."""
+    kind = query.answer_type
+    if kind == "figure":
+        if not sentence.figures:
+            return 0.0
+        if query.unit and not any(query.unit in fold(f.raw) or (f.unit and f.unit in query.unit) for f in sentence.figures):
+            return 0.5
+        return 1.0
+    if kind in ("date", "doc_date"):
+        return 1.0 if sentence.dates else (0.4 if sentence.years else 0.0)
+    if kind in ("person", "organisation", "issuer"):
+        return 1.0 if any(w in sentence.folded for w in _agent_words()) else 0.2
+    if kind == "list":
+        return 1.0 if _is_enumeration(sentence) else 0.3
+    return NEUTRAL_FIT
+
+
+def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
+    """Every sentence of ``passages`` scored for ``query``, best first."""
+    weights = idf(query.terms, passages)
+    scored: list[Scored] = []
+    for rank, passage in enumerate(passages):
+        prior = RANK_PRIOR / (rank + 1)
+        for i, sentence in enumerate(passage.sentences):
+            cov = coverage(query, weights, sentence, passage.context)
+            shape = fit(query, sentence)
+            score = COVERAGE_WEIGHT * cov + (1 - COVERAGE_WEIGHT) * shape + prior
+            scored.append(Scored(passage, i, score, cov, shape))
+    scored.sort(key=lambda s: -s.score)
+    return scored
+
+
+def _continuation(query: Query, best: Scored, limit: int) -> list[Scored]:
+    """The sentences after a list's lead (…措施如下：) or an enumeration, in the same passage."""
+    if query.answer_type not in _LIST_TYPES or not best.sentence.folded.endswith(_LEAD_ENDS):
+        return []
+    nxt = best.passage.sentences[best.index + 1 : best.index + 1 + limit]
+    return [Scored(best.passage, best.index + 1 + i, best.score, best.coverage, best.fit) for i in range(len(nxt))]
+
+
+def choose(query: Query, ranked: Sequence[Scored], max_sentences: int) -> list[Scored]:
+    """The 1..max_sentences sentences to quote: the best, the list it opens, or near-best others."""
+    if not ranked:
+        return []
+    best = ranked[0]
+    picked = [best, *_continuation(query, best, max_sentences - 1)]
+    for other in ranked[1:]:
+        if len(picked) >= max_sentences or other.score < CONTINUE_RATIO * best.score:
+            break
+        if any(other.passage.chunk_id == p.passage.chunk_id and other.index == p.index for p in picked):
+            continue
+        if any(other.sentence.folded == p.sentence.folded for p in picked):
+            continue  # overlapping chunks repeat sentences
+        picked.append(other)
+    # read in document order within a passage, passages in rank order
+    order: dict[str, int] = {}
+    for i, p in enumerate(picked):
+        order.setdefault(p.passage.chunk_id, i)
+    return sorted(picked, key=lambda s: (order[s.passage.chunk_id], s.index))
