@@ -22,14 +22,17 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
+from itertools import chain
 from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableGenerator
 
 from index.records import Filter, Hit
+from index.textnorm import fold
 from rag.answer.backends import AnswerBackend
 from rag.answer.extractive import ExtractiveBackend, compose
-from rag.answer.gate import Evidence, assess
+from rag.answer.gate import Evidence, PartEvidence, assess
 from rag.answer.metadata import answer_metadata
 from rag.answer.passages import Passage, from_hits
 from rag.answer.query import Query, analyse, rewrite
@@ -140,28 +143,43 @@ class AnswerChain:
                 hits += extra
         return from_hits(hits)
 
-    def _documents(self, flt: Filter | None, audience: str) -> Callable[[str, str], list[Passage]]:
+    def _documents(self, flt: Filter | None, audience: str, start: int) -> Callable[[str, str], list[Passage]]:
+        """Passages of one document (metadata lookups), numbered after the pool's."""
+        counter = [start]
+
         def fetch(text: str, source: str) -> list[Passage]:
             scoped = (flt or Filter()).with_equals("source", [source])
-            return from_hits(self.search(text, self.settings.top_k, scoped, audience))
+            found = from_hits(self.search(text, self.settings.top_k, scoped, audience), start=counter[0])
+            counter[0] += len(found)
+            return found
 
         return fetch
 
     def _generate(
         self, turn: Turn, query: Query, evidence: Evidence, flt: Filter | None, audience: str
     ) -> Iterator[ChainEvent]:
-        if query.is_metadata and len(evidence.parts) == 1:
-            found = answer_metadata(evidence.parts[0], self._documents(flt, audience))
-            if found is not None:
-                label = f"《{found.passage.title}》" if found.passage.title else ""
-                text = f"{label}{found.quote.rstrip(_END)}[{found.passage.n}]。"
-                yield from verified_events(turn, [found.passage], iter([text]))
-                return
-        passages = evidence.passages
-        if isinstance(self.llm, ExtractiveBackend):
-            pieces = compose(evidence, self.settings.max_answer_sentences)
-        else:
-            passages = passages[: self.settings.top_k]
-            pieces = self.llm.generate(query.text, passages)
-        yield from verified_events(turn, passages, pieces)
-
+        """Metadata parts from the record; the rest by the backend: one verified stream."""
+        passages = {p.n: p for p in evidence.passages}
+        by_chunk = {p.chunk_id: p.n for p in evidence.passages}
+        fetch = self._documents(flt, audience, start=max(passages, default=0) + 100)
+        texts: list[str] = []
+        rest: list[PartEvidence] = []
+        for part in evidence.parts:
+            found = answer_metadata(part, fetch) if part.query.is_metadata else []
+            if not found:
+                rest.append(part)
+                continue
+            for item in found:
+                n = by_chunk.setdefault(item.passage.chunk_id, item.passage.n)
+                passages.setdefault(n, replace(item.passage, n=n))
+                title = item.passage.title
+                label = f"《{title}》" if title and fold(title) not in fold(item.quote) else ""
+                texts.append(f"{label}{item.quote.rstrip(_END)}[{n}]。")
+        pieces: Iterator[str] = iter(texts)
+        if rest:
+            if isinstance(self.llm, ExtractiveBackend):
+                pieces = chain(pieces, compose(Evidence(tuple(rest)), self.settings.max_answer_sentences))
+            else:
+                shown = list(evidence.passages[: self.settings.top_k])
+                pieces = chain(pieces, self.llm.generate(query.text, shown))
+        yield from verified_events(turn, list(passages.values()), pieces)

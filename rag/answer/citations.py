@@ -132,11 +132,11 @@ def split_sentences(text: str) -> list[str]:
     out: list[str] = []
     pos = 0
     for sentence in lang_sentences(text):
-        if sentence.start < pos:
-            continue
+        if sentence.end <= pos:
+            continue  # wholly taken by the marks attached to the sentence before
         marks = _MARKS_AFTER.match(text[sentence.end :])
         end = sentence.end + (marks.end() if marks else 0)
-        piece = text[sentence.start : end].strip()
+        piece = text[max(sentence.start, pos) : end].strip()
         pos = end
         if not piece or _is_only_marks(piece):
             if out and piece:

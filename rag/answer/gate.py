@@ -2,11 +2,13 @@
 
 Two rules, nothing else vetoes:
 
-1. Constraints. A place, year or named document in the question must appear in a retrieved
-   passage. Places are compared through the gazetteer: a passage satisfies an asked place when it
-   is about that place or about a place inside it (a 上虞区 passage answers a question about 绍兴市
-   or 浙江省), never the other way round: a province-wide statement says nothing about one county.
-   Only the passages meeting every constraint go on.
+1. Constraints. A place, year or named document in the question must appear in the retrieved
+   evidence, applied to each candidate sentence: the sentence (or its passage's title, heading
+   and region) must name the asked place, and it must fall under the asked year (its own, the one
+   the passage last named, or the title's). Places are compared through the gazetteer: an asked
+   place is satisfied by itself or by a place inside it (a 上虞区 passage answers a question about
+   绍兴市 or 浙江省), never the other way round: a province-wide statement says nothing about one
+   county, and a 铜梁区 figure is not a 合川区 one. Only sentences meeting every constraint go on.
 2. Score. The best sentence score of the selector (rag.answer.select) over those passages must
    reach ``Settings.evidence_threshold`` (calibrated on the development set). A compound question
    passes only when every part does.
@@ -20,7 +22,7 @@ from itertools import pairwise
 
 from index.textnorm import fold
 from rag.answer import refusal
-from rag.answer.passages import Passage
+from rag.answer.passages import Passage, SentenceFacts
 from rag.answer.query import Query
 from rag.answer.select import Scored, rank_sentences
 from rag.lang import Place, doc_numbers, gazetteer
@@ -61,10 +63,19 @@ class Evidence:
         return tuple(sorted(seen.values(), key=lambda p: p.n))
 
 
-def place_ok(asked: Place, passage: Passage) -> bool:
-    """The passage is about ``asked`` or about a place inside it."""
+def place_ok(asked: Place, places: Sequence[Place]) -> bool:
+    """One of ``places`` is ``asked`` or lies inside it."""
     gaz = gazetteer()
-    return any(p == asked or asked in gaz.ancestors(p) for p in passage.places)
+    return any(p == asked or asked in gaz.ancestors(p) for p in places)
+
+
+def in_scope(query: Query, passage: Passage, sentence: SentenceFacts) -> bool:
+    """The sentence speaks of the asked places and years: itself, or through its passage's title,
+    heading and region (places) or the year it falls under (years)."""
+    places = (*passage.places, *sentence.places)
+    if not all(place_ok(place, places) for place in query.places):
+        return False
+    return all(year in passage.years or year in sentence.scope_years for year in query.years)
 
 
 def _bigrams(text: str) -> set[str]:
@@ -72,37 +83,28 @@ def _bigrams(text: str) -> set[str]:
 
 
 def names_document(named: str, passage: Passage) -> bool:
-    """The passage belongs to the document the question names (by 文号 or by title)."""
-    number = str(passage.meta.get("doc_number") or "")
+    """The passage is of, or speaks of, the document the question names (by 文号 or by title)."""
     found = doc_numbers(named)
     if found:
-        theirs = doc_numbers(number)
-        return bool(theirs) and theirs[0].normalised == found[0].normalised
+        stated = doc_numbers(f"{passage.meta.get('doc_number') or ''} {passage.text}")
+        return any(n.normalised == found[0].normalised for n in stated)
     title, wanted = fold(passage.title), fold(named)
-    if not title:
-        return False
-    if wanted in title or title in wanted:
+    if wanted in title or wanted in fold(passage.text) or (title and title in wanted):
         return True
     grams = _bigrams(wanted)
     return bool(grams) and len(grams & _bigrams(title)) / len(grams) >= NAMED_DOC_SHARE
 
 
-def meets_constraints(query: Query, passage: Passage) -> bool:
-    if not all(place_ok(place, passage) for place in query.places):
-        return False
-    if not all(year in passage.years for year in query.years):
-        return False
-    return not query.named_doc or names_document(query.named_doc, passage)
-
-
 def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> PartEvidence:
     if not passages:
         return PartEvidence(query, (), (), 0.0, refusal.NO_EVIDENCE)
-    kept = tuple(p for p in passages if meets_constraints(query, p))
-    if not kept:
+    named = [p for p in passages if not query.named_doc or names_document(query.named_doc, p)]
+    ranked = tuple(rank_sentences(query, named, lambda p, s: in_scope(query, p, s)))
+    if not ranked:
         return PartEvidence(query, (), (), 0.0, refusal.OUT_OF_SCOPE)
-    ranked = tuple(rank_sentences(query, kept))
-    score = ranked[0].score if ranked else 0.0
+    ids = {s.passage.chunk_id for s in ranked}
+    kept = tuple(p for p in named if p.chunk_id in ids)
+    score = ranked[0].score
     reason = None if score >= threshold else refusal.LOW_COVERAGE
     return PartEvidence(query, kept, ranked, score, reason)
 

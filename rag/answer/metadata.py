@@ -3,19 +3,23 @@
 The value comes from the document's registry fields (carried in every hit's metadata); the quote
 is the shortest sentence of a passage of that document stating the value — normally a clause of
 the document's metadata card chunk ("文号：…"), written by ingestion — so the answer goes through
-the same citation and verification path as any other. The document is the one the question names
-or, failing that, the gated passage whose title and heading cover the question best.
+the same citation and verification path as any other. When the registry has no 文号 the first
+文号 the document's opening passage states is used (the header of an official document).
+
+The document is the one whose title, or best sentence, covers the question best among the gated
+passages (the gate has already applied the named-document, place and year constraints).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from index.textnorm import fold
 from rag.answer.gate import PartEvidence
 from rag.answer.passages import Passage
 from rag.answer.select import idf
+from rag.lang import doc_numbers
 
 # Answer type -> the registry field (rag.models.DocMeta, as indexed in each hit's metadata).
 FIELDS = {"doc_number": "doc_number", "issuer": "issuer", "doc_date": "date", "doc_type": "doc_type"}
@@ -28,8 +32,7 @@ class MetadataAnswer:
     quote: str
 
 
-def _title_coverage(evidence: PartEvidence, passage: Passage) -> float:
-    weights = idf(evidence.query.terms, evidence.passages)
+def _title_coverage(evidence: PartEvidence, passage: Passage, weights: dict[str, float]) -> float:
     total = sum(weights.values())
     if total <= 0:
         return 0.0
@@ -37,10 +40,19 @@ def _title_coverage(evidence: PartEvidence, passage: Passage) -> float:
 
 
 def best_document(evidence: PartEvidence) -> Passage | None:
-    """The gated passage whose document the question is about (title/heading coverage, then rank)."""
+    """The gated passage whose document the question is about: the best of its title coverage and its
+    best sentence's coverage, ties to the better-ranked passage."""
     if not evidence.passages:
         return None
-    return max(evidence.passages, key=lambda p: (_title_coverage(evidence, p), -p.n))
+    weights = idf(evidence.query.terms, evidence.passages)
+    best_sentence: dict[str, float] = {}
+    for scored in evidence.ranked:
+        source = scored.passage.source
+        best_sentence[source] = max(best_sentence.get(source, 0.0), scored.coverage)
+    return max(
+        evidence.passages,
+        key=lambda p: (max(_title_coverage(evidence, p, weights), best_sentence.get(p.source, 0.0)), -p.n),
+    )
 
 
 def _stating(value: str, passages: Sequence[Passage]) -> MetadataAnswer | None:
@@ -53,20 +65,44 @@ def _stating(value: str, passages: Sequence[Passage]) -> MetadataAnswer | None:
     return best
 
 
-def answer_metadata(evidence: PartEvidence, fetch: FetchDocument) -> MetadataAnswer | None:
-    """The passage and quote answering a metadata question, or None (then it is answered as text)."""
-    field = FIELDS.get(evidence.query.answer_type)
-    doc = best_document(evidence)
-    if field is None or doc is None:
-        return None
-    value = str(doc.meta.get(field) or "")
-    if not value:
-        return None
-    same_doc = [p for p in evidence.passages if p.source == doc.source]
-    found = _stating(value, same_doc)
-    if found is None:
-        found = _stating(value, fetch(f"{doc.title} {value}", doc.source))
-    if found is None:
-        return None
-    return MetadataAnswer(replace(found.passage, n=1), found.quote)
+def _opening_number(passages: Sequence[Passage]) -> str:
+    """The first 文号 stated by the earliest passage of a document that states one."""
 
+    def position(p: Passage) -> int:
+        value = p.meta.get("position")
+        return value if isinstance(value, int) else 10**6
+
+    for passage in sorted(passages, key=position):
+        found = doc_numbers(passage.text)
+        if found:
+            return found[0].raw
+    return ""
+
+
+def answer_metadata(evidence: PartEvidence, fetch: FetchDocument) -> list[MetadataAnswer]:
+    """One quote per asked field the document's record (or its header) answers; empty: answer as text."""
+    doc = best_document(evidence)
+    if doc is None:
+        return []
+    same_doc = [p for p in evidence.passages if p.source == doc.source]
+    fetched: list[Passage] = []
+    out: list[MetadataAnswer] = []
+    for kind in evidence.query.fields:
+        field = FIELDS.get(kind)
+        if field is None:
+            continue
+        value = str(doc.meta.get(field) or "")
+        if not value and kind == "doc_number":
+            if not fetched:
+                fetched = list(fetch(doc.title or evidence.query.text, doc.source))
+            value = _opening_number([*same_doc, *fetched])
+        if not value:
+            continue
+        found = _stating(value, same_doc)
+        if found is None:
+            more = fetch(f"{doc.title} {value}", doc.source)
+            fetched.extend(more)
+            found = _stating(value, more)
+        if found is not None and found not in out:
+            out.append(found)
+    return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from index.records import Hit
@@ -43,18 +43,33 @@ class SentenceFacts:
     dates: tuple[DateMention, ...]
     places: tuple[Place, ...]
     years: tuple[int, ...]
+    scope_years: tuple[int, ...] = ()  # its own years, else those of the last earlier sentence naming one
 
 
 def analyse_sentence(text: str) -> SentenceFacts:
     folded = fold(text)
+    found_dates = tuple(dates(folded))
+    stated = tuple(dict.fromkeys([*years(folded), *(int(d.iso[:4]) for d in found_dates if d.iso[:4].isdigit())]))
     return SentenceFacts(
         text=text,
         folded=folded,
         figures=tuple(figures(folded)),
-        dates=tuple(dates(folded)),
+        dates=found_dates,
         places=tuple(dict.fromkeys(m.place for m in gazetteer().find(folded))),
-        years=tuple(dict.fromkeys(years(folded))),
+        years=stated,
+        scope_years=stated,
     )
+
+
+def _carry_years(sentences: Sequence[SentenceFacts]) -> tuple[SentenceFacts, ...]:
+    """A sentence without a year speaks of the year the passage last named ("2023年，…。全年…")."""
+    out: list[SentenceFacts] = []
+    last: tuple[int, ...] = ()
+    for sentence in sentences:
+        if sentence.years:
+            last = sentence.years
+        out.append(sentence if sentence.years or not last else replace(sentence, scope_years=last))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -72,8 +87,8 @@ class Passage:
     injected: tuple[str, ...] = ()  # instruction-like sentences removed from ``text``
     heading: str = ""  # the heading path of the chunk (folded)
     sentences: tuple[SentenceFacts, ...] = ()
-    places: tuple[Place, ...] = ()  # places the passage's document and text are about
-    years: tuple[int, ...] = ()  # years stated by the title, heading or text
+    places: tuple[Place, ...] = ()  # places the title, heading and region name: every sentence is about them
+    years: tuple[int, ...] = ()  # years the title and heading name
     context: str = ""  # folded title + heading + region: what every sentence of the passage is about
 
     def citation(self, quote: str = "") -> Citation:
@@ -124,10 +139,9 @@ def make_passage(n: int, hit: Hit) -> Passage:
     heading = fold(str(hit.meta.get("heading_path") or ""))
     region = str(hit.meta.get("region") or "")
     context = fold(f"{title} {heading} {region}")
-    sentences = tuple(analyse_sentence(s.text) for s in split_sentences(text))
-    around = tuple(m.place for m in gazetteer().find(context))
-    places = tuple(dict.fromkeys([*around, *(p for s in sentences for p in s.places)]))
-    found_years = tuple(dict.fromkeys([*years(context), *(y for s in sentences for y in s.years)]))
+    sentences = _carry_years([analyse_sentence(s.text) for s in split_sentences(text)])
+    places = tuple(dict.fromkeys(m.place for m in gazetteer().find(context)))
+    found_years = tuple(dict.fromkeys(years(context)))
     return Passage(
         n=n,
         chunk_id=hit.id,

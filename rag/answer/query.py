@@ -40,12 +40,13 @@ class Query:
     place_names: tuple[str, ...] = ()  # the places as written in the question
     years: tuple[int, ...] = ()  # constraints: the question's years must appear in the evidence
     named_doc: str = ""  # a document the question names (《…》 or a 文号), folded
+    fields: tuple[str, ...] = ()  # every metadata type asked (文号和成文日期 -> doc_number, doc_date)
     parts: tuple[Query, ...] = ()  # sub-questions of a compound question (empty for a simple one)
 
     @property
     def is_metadata(self) -> bool:
-        """Asks for a field of a document's metadata card (文号, 发文机关, 成文日期, 文种)."""
-        return self.answer_type in METADATA_TYPES
+        """Asks for fields of a document's metadata card (文号, 发文机关, 成文日期, 文种)."""
+        return bool(self.fields)
 
     @property
     def subqueries(self) -> tuple[Query, ...]:
@@ -70,9 +71,10 @@ def normalise_question(question: str) -> str:
     return fold(question).strip().replace("?", "？")
 
 
-def asked_type(text: str) -> tuple[str, str, list[tuple[int, int]]]:
-    """The answer type the question asks for, the unit right after a figure interrogative, and the
-    spans of every interrogative word (so they are not mistaken for content).
+def asked_type(text: str) -> tuple[str, str, list[tuple[int, int]], tuple[str, ...]]:
+    """The answer type the question asks for, the unit right after a figure interrogative, the
+    spans of every interrogative word (so they are not mistaken for content) and the metadata
+    fields asked, in order.
 
     Metadata types win over the rest (该文件的文号是什么 asks for a 文号, not for a "what"); among the
     others the earliest, then longest, interrogative decides."""
@@ -85,15 +87,15 @@ def asked_type(text: str) -> tuple[str, str, list[tuple[int, int]]]:
             spans.append((m.start(), m.end()))
             found.append((m.start(), m.end(), kind))
     if not found:
-        return "", "", spans
-    meta = [f for f in found if f[2] in METADATA_TYPES]
+        return "", "", spans, ()
+    meta = sorted((f for f in found if f[2] in METADATA_TYPES), key=lambda f: f[0])
     start, end, kind = min(meta or found, key=lambda f: (f[0], f[0] - f[1]))
     unit = ""
     if kind == "figure":
         tail = text[end : end + 8]
         tail = tail.lstrip("个") if not tail.startswith("个百分点") else tail
         unit = next((u for u in _units() if tail.startswith(u)), "")
-    return kind, unit, spans
+    return kind, unit, spans, tuple(dict.fromkeys(f[2] for f in meta))
 
 
 def content_terms(text: str, skip: Sequence[tuple[int, int]] = (), drop: Sequence[str] = ()) -> tuple[str, ...]:
@@ -118,7 +120,7 @@ def _named_document(text: str) -> str:
     return numbers[0].normalised if numbers else ""
 
 
-def _places(text: str) -> tuple[tuple[Place, ...], tuple[str, ...]]:
+def _places(text: str) -> tuple[tuple[Place, ...], tuple[str, ...], list[tuple[int, int]]]:
     mentions = gazetteer().find(text)
     places: list[Place] = []
     names: list[str] = []
@@ -126,21 +128,23 @@ def _places(text: str) -> tuple[tuple[Place, ...], tuple[str, ...]]:
         if m.place not in places:
             places.append(m.place)
             names.append(m.surface)
-    return tuple(places), tuple(names)
+    return tuple(places), tuple(names), [(m.start, m.end) for m in mentions]
 
 
 def _analyse_one(text: str) -> Query:
-    kind, unit, spans = asked_type(text)
-    places, names = _places(text)
+    kind, unit, spans, fields = asked_type(text)
+    places, names, place_spans = _places(text)
     return Query(
         text=text,
         answer_type=kind,
         unit=unit,
-        terms=content_terms(text, spans),
+        # places are constraints (checked by the gate), not words to cover
+        terms=content_terms(text, [*spans, *place_spans]),
         places=places,
         place_names=names,
         years=tuple(dict.fromkeys(years(text))),
         named_doc=_named_document(text),
+        fields=fields,
     )
 
 
@@ -159,13 +163,15 @@ def analyse(question: str) -> Query:
         part = _analyse_one(piece)
         if not part.answer_type and not part.terms:
             continue
-        part = replace(
-            part,
-            places=part.places or whole.places,
-            place_names=part.place_names or whole.place_names,
-            years=part.years or whole.years,
-            named_doc=part.named_doc or whole.named_doc,
-        )
+        if parts:  # a part naming no place, year or document continues the one before it
+            before = parts[-1]
+            part = replace(
+                part,
+                places=part.places or before.places,
+                place_names=part.place_names or before.place_names,
+                years=part.years or before.years,
+                named_doc=part.named_doc or before.named_doc,
+            )
         parts.append(part)
     if len(parts) < 2:
         return whole

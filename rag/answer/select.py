@@ -14,7 +14,7 @@ No sentence, phrase or document is special-cased: the same two numbers rank ever
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -29,10 +29,13 @@ HEADING_CREDIT = 0.5  # a word in the title/heading only: the sentence is under 
 PARTIAL_CREDIT = 0.6  # a long word whose character pairs the sentence mostly repeats (规上工业 / 规模以上工业)
 NEUTRAL_FIT = 0.5  # types with no detectable shape (what, reason, measure, yes/no)
 RANK_PRIOR = 0.02  # ties go to better-ranked passages
+TITLE_SLACK = 8  # characters a title line may add to the title (标题：, 《》, punctuation)
+LIST_ITEMS = 6  # sentences quoted after a list's lead
 CONTINUE_RATIO = 0.8  # a further sentence is quoted when it scores at least this share of the best
 _LIST_TYPES = frozenset({"list", "measure", "reason"})
 _ENUM_MARKS = "、；;"
 _LEAD_ENDS = ("：", ":")
+Eligible = Callable[[Passage, SentenceFacts], bool]
 
 
 @dataclass(frozen=True)
@@ -83,8 +86,13 @@ def coverage(query: Query, weights: dict[str, float], sentence: SentenceFacts, c
 
 
 @lru_cache(maxsize=1)
-def _agent_words() -> tuple[str, ...]:
-    return tuple({fold(w) for w in (*vocab().org_suffixes, *vocab().role_words) if w})
+def _role_words() -> tuple[str, ...]:
+    return tuple({fold(w) for w in vocab().role_words if w})
+
+
+@lru_cache(maxsize=1)
+def _org_words() -> tuple[str, ...]:
+    return tuple({fold(w) for w in vocab().org_suffixes if w})
 
 
 def _is_enumeration(sentence: SentenceFacts) -> bool:
@@ -103,20 +111,30 @@ def fit(query: Query, sentence: SentenceFacts) -> float:
         return 1.0
     if kind in ("date", "doc_date"):
         return 1.0 if sentence.dates else (0.4 if sentence.years else 0.0)
-    if kind in ("person", "organisation", "issuer"):
-        return 1.0 if any(w in sentence.folded for w in _agent_words()) else 0.2
+    if kind == "person":
+        return 1.0 if any(w in sentence.folded for w in _role_words()) else 0.2
+    if kind in ("organisation", "issuer"):
+        return 1.0 if any(w in sentence.folded for w in _org_words()) else 0.2
     if kind == "list":
         return 1.0 if _is_enumeration(sentence) else 0.3
     return NEUTRAL_FIT
 
 
-def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
-    """Every sentence of ``passages`` scored for ``query``, best first."""
+def is_title_line(sentence: SentenceFacts, passage: Passage) -> bool:
+    """The sentence only restates the document's title: it names the document, it answers nothing."""
+    title = fold(passage.title)
+    return bool(title) and title in sentence.folded and len(sentence.folded) <= len(title) + TITLE_SLACK
+
+
+def rank_sentences(query: Query, passages: Sequence[Passage], eligible: Eligible | None = None) -> list[Scored]:
+    """Every (eligible) sentence of ``passages`` scored for ``query``, best first."""
     weights = idf(query.terms, passages)
     scored: list[Scored] = []
     for rank, passage in enumerate(passages):
         prior = RANK_PRIOR / (rank + 1)
         for i, sentence in enumerate(passage.sentences):
+            if is_title_line(sentence, passage) or (eligible is not None and not eligible(passage, sentence)):
+                continue
             cov = coverage(query, weights, sentence, passage.context)
             shape = fit(query, sentence)
             score = COVERAGE_WEIGHT * cov + (1 - COVERAGE_WEIGHT) * shape + prior
@@ -134,16 +152,17 @@ def _continuation(query: Query, best: Scored, limit: int) -> list[Scored]:
 
 
 def choose(query: Query, ranked: Sequence[Scored], max_sentences: int) -> list[Scored]:
-    """The 1..max_sentences sentences to quote: the best, the list it opens, or near-best others."""
+    """The sentences to quote: the best and the list it opens, else the best and near-best others."""
     if not ranked:
         return []
     best = ranked[0]
-    picked = [best, *_continuation(query, best, max_sentences - 1)]
+    listed = _continuation(query, best, LIST_ITEMS)
+    if listed:
+        return [best, *listed]
+    picked = [best]
     for other in ranked[1:]:
         if len(picked) >= max_sentences or other.score < CONTINUE_RATIO * best.score:
             break
-        if any(other.passage.chunk_id == p.passage.chunk_id and other.index == p.index for p in picked):
-            continue
         if any(other.sentence.folded == p.sentence.folded for p in picked):
             continue  # overlapping chunks repeat sentences
         picked.append(other)
