@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index.textnorm import fold
-from rag.lang import dates, doc_numbers, figures as lang_figures, split_sentences as lang_sentences
+from rag.lang import dates, doc_numbers
+from rag.lang import figures as lang_figures
+from rag.lang import split_sentences as lang_sentences
+from rag.lang import years as lang_years
 from rag.models import Citation
 
 # [1], [1][2], [1,2], [1、2] — also after NFKC of full-width brackets; not the [2019] of a 文号.
@@ -28,7 +31,7 @@ class Fact:
     """A figure, date or 文号 as written (``text``) and its comparable value (``key``)."""
 
     text: str
-    kind: str  # doc_number, date, number
+    kind: str  # doc_number, date, year, number
     key: tuple[object, ...]
 
 
@@ -81,6 +84,9 @@ def _extract(text: str) -> tuple[Fact, ...]:
         parts = tuple(date.iso.split("-"))
         found.append((date.start, Fact(date.raw, "date", ("date", *parts))))
         text = _blank(text, date.start, date.end)
+    for year in dict.fromkeys(lang_years(text)):
+        at = text.find(str(year))
+        found.append((at, Fact(f"{year}年", "year", ("year", year))))
     for fig in lang_figures(text):
         found.append((fig.start, Fact(fig.raw, "number", ("number", fig.value, fig.unit, fig.key))))
     return tuple(fact for _, fact in sorted(found, key=lambda item: item[0]))
@@ -93,6 +99,8 @@ def figures(text: str) -> list[str]:
 
 def _supports(wanted: Fact, stated: Sequence[Fact]) -> bool:
     for fact in stated:
+        if wanted.kind == "year" and fact.kind == "date" and str(fact.key[1]) == str(wanted.key[1]):
+            return True  # 2024年 is stated by 2024年6月4日
         if fact.kind != wanted.kind:
             continue
         if wanted.kind == "date":

@@ -3,12 +3,13 @@
 Two rules, nothing else vetoes:
 
 1. Constraints. A place, year or named document in the question must appear in the retrieved
-   evidence, applied to each candidate sentence: the sentence (or its passage's title, heading
-   and region) must name the asked place, and it must fall under the asked year (its own, the one
-   the passage last named, or the title's). Places are compared through the gazetteer: an asked
-   place is satisfied by itself or by a place inside it (a 上虞区 passage answers a question about
-   绍兴市 or 浙江省), never the other way round: a province-wide statement says nothing about one
-   county, and a 铜梁区 figure is not a 合川区 one. Only sentences meeting every constraint go on.
+   passages, judged per document: a document is in scope when its retrieved passages (text,
+   title, heading, region) name every asked place and year, and, if the question names a
+   document (《…》 or a 文号), when one of them is or mentions it. Places are compared through the
+   gazetteer: an asked place is satisfied by itself or by a place inside it (a 上虞区 document
+   answers a question about 绍兴市 or 浙江省), never the other way round: a province-wide
+   statement says nothing about one county, and a 铜梁区 figure is not a 合川区 one. Only the
+   passages of in-scope documents go on.
 2. Score. The best sentence score of the selector (rag.answer.select) over those passages must
    reach ``Settings.evidence_threshold`` (calibrated on the development set). A compound question
    passes only when every part does.
@@ -69,13 +70,34 @@ def place_ok(asked: Place, places: Sequence[Place]) -> bool:
     return any(p == asked or asked in gaz.ancestors(p) for p in places)
 
 
-def in_scope(query: Query, passage: Passage, sentence: SentenceFacts) -> bool:
-    """The sentence speaks of the asked places and years: itself, or through its passage's title,
-    heading and region (places) or the year it falls under (years)."""
-    places = (*passage.places, *sentence.places)
-    if not all(place_ok(place, places) for place in query.places):
+@dataclass(frozen=True)
+class DocumentScope:
+    """What the retrieved passages of one document say it is about: places and years."""
+
+    places: tuple[Place, ...]
+    years: frozenset[int]
+
+
+def document_scopes(passages: Sequence[Passage]) -> dict[str, DocumentScope]:
+    """Per document: the places and years its title, heading, region and retrieved text name."""
+    places: dict[str, dict[Place, None]] = {}
+    found_years: dict[str, set[int]] = {}
+    for p in passages:
+        doc_places = places.setdefault(p.source, {})
+        doc_years = found_years.setdefault(p.source, set())
+        doc_places.update(dict.fromkeys(p.places))
+        doc_years.update(p.years)
+        for s in p.sentences:
+            doc_places.update(dict.fromkeys(s.places))
+            doc_years.update(s.years)
+    return {src: DocumentScope(tuple(places[src]), frozenset(found_years[src])) for src in places}
+
+
+def in_scope(query: Query, scope: DocumentScope) -> bool:
+    """The document speaks of every asked place (or a place inside it) and every asked year."""
+    if not all(place_ok(place, scope.places) for place in query.places):
         return False
-    return all(year in passage.years or year in sentence.scope_years for year in query.years)
+    return all(year in scope.years for year in query.years)
 
 
 def _bigrams(text: str) -> set[str]:
@@ -98,12 +120,16 @@ def names_document(named: str, passage: Passage) -> bool:
 def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> PartEvidence:
     if not passages:
         return PartEvidence(query, (), (), 0.0, refusal.NO_EVIDENCE)
-    named = [p for p in passages if not query.named_doc or names_document(query.named_doc, p)]
-    ranked = tuple(rank_sentences(query, named, lambda p, s: in_scope(query, p, s)))
+    scopes = document_scopes(passages)
+    named = {p.source for p in passages if query.named_doc and names_document(query.named_doc, p)}
+    kept = tuple(
+        p
+        for p in passages
+        if in_scope(query, scopes[p.source]) and (not query.named_doc or p.source in named)
+    )
+    ranked = tuple(rank_sentences(query, kept))
     if not ranked:
         return PartEvidence(query, (), (), 0.0, refusal.OUT_OF_SCOPE)
-    ids = {s.passage.chunk_id for s in ranked}
-    kept = tuple(p for p in named if p.chunk_id in ids)
     score = ranked[0].score
     reason = None if score >= threshold else refusal.LOW_COVERAGE
     return PartEvidence(query, kept, ranked, score, reason)

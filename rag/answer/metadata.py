@@ -1,4 +1,4 @@
-"""Metadata questions (文号, 发文机关, 成文日期, 文种 of a named document), answered from the record.
+"""Metadata questions (文号, 发文机关 and the date asked with them), answered from the record.
 
 The value comes from the document's registry fields (carried in every hit's metadata); the quote
 is the shortest sentence of a passage of that document stating the value — normally a clause of
@@ -22,7 +22,7 @@ from rag.answer.select import idf
 from rag.lang import doc_numbers
 
 # Answer type -> the registry field (rag.models.DocMeta, as indexed in each hit's metadata).
-FIELDS = {"doc_number": "doc_number", "issuer": "issuer", "doc_date": "date", "doc_type": "doc_type"}
+FIELDS = {"doc_number": "doc_number", "issuer": "issuer", "doc_date": "date"}
 FetchDocument = Callable[[str, str], Sequence[Passage]]  # (query text, source) -> passages of that document
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from index.records import Hit
@@ -43,7 +43,6 @@ class SentenceFacts:
     dates: tuple[DateMention, ...]
     places: tuple[Place, ...]
     years: tuple[int, ...]
-    scope_years: tuple[int, ...] = ()  # its own years, else those of the last earlier sentence naming one
 
 
 def analyse_sentence(text: str) -> SentenceFacts:
@@ -57,19 +56,7 @@ def analyse_sentence(text: str) -> SentenceFacts:
         dates=found_dates,
         places=tuple(dict.fromkeys(m.place for m in gazetteer().find(folded))),
         years=stated,
-        scope_years=stated,
     )
-
-
-def _carry_years(sentences: Sequence[SentenceFacts]) -> tuple[SentenceFacts, ...]:
-    """A sentence without a year speaks of the year the passage last named ("2023年，…。全年…")."""
-    out: list[SentenceFacts] = []
-    last: tuple[int, ...] = ()
-    for sentence in sentences:
-        if sentence.years:
-            last = sentence.years
-        out.append(sentence if sentence.years or not last else replace(sentence, scope_years=last))
-    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -139,7 +126,7 @@ def make_passage(n: int, hit: Hit) -> Passage:
     heading = fold(str(hit.meta.get("heading_path") or ""))
     region = str(hit.meta.get("region") or "")
     context = fold(f"{title} {heading} {region}")
-    sentences = _carry_years([analyse_sentence(s.text) for s in split_sentences(text)])
+    sentences = tuple(analyse_sentence(s.text) for s in split_sentences(text))
     places = tuple(dict.fromkeys(m.place for m in gazetteer().find(context)))
     found_years = tuple(dict.fromkeys(years(context)))
     return Passage(

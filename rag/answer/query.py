@@ -21,8 +21,11 @@ from rag.prompts import render
 
 log = logging.getLogger(__name__)
 
-# Answer types the pipeline treats specially; the words that ask for them are rag.lang data.
-METADATA_TYPES = frozenset({"doc_number", "issuer", "doc_date", "doc_type"})
+# Answer types (rag.lang interrogatives) asking for a field of the document's record; a date asked
+# together with one of them is the document's own date (文号和成文日期, 哪天、以什么文号印发的).
+METADATA_TYPES = frozenset({"doc_number", "issuer"})
+DOC_DATE = "doc_date"
+_OF_NAMED_DOC = {"organisation": "issuer", "date": DOC_DATE}
 _SPLIT_PARTS = re.compile(r"(?<=[？?；;])")
 _QUOTED = re.compile(r"《([^《》]{2,80})》")
 _MIN_TERM = 2  # single characters carry no content on their own
@@ -63,7 +66,10 @@ def _interrogatives() -> tuple[tuple[str, str], ...]:
 
 @lru_cache(maxsize=1)
 def _units() -> tuple[str, ...]:
-    return tuple(sorted({fold(u) for u in vocab().units if u}, key=len, reverse=True))
+    """Units and measure words, with any multiplier in front (亿元, 万人), longest first."""
+    units = {fold(u) for u in vocab().units if u}
+    units |= {fold(m) + u for m in vocab().multipliers for u in units}
+    return tuple(sorted(units, key=len, reverse=True))
 
 
 def normalise_question(question: str) -> str:
@@ -93,9 +99,11 @@ def asked_type(text: str) -> tuple[str, str, list[tuple[int, int]], tuple[str, .
     unit = ""
     if kind == "figure":
         tail = text[end : end + 8]
-        tail = tail.lstrip("个") if not tail.startswith("个百分点") else tail
         unit = next((u for u in _units() if tail.startswith(u)), "")
-    return kind, unit, spans, tuple(dict.fromkeys(f[2] for f in meta))
+    fields = [f[2] for f in meta]
+    if fields and any(f[2] == "date" for f in found):
+        fields.append(DOC_DATE)
+    return kind, unit, spans, tuple(dict.fromkeys(fields))
 
 
 def content_terms(text: str, skip: Sequence[tuple[int, int]] = (), drop: Sequence[str] = ()) -> tuple[str, ...]:
@@ -134,6 +142,9 @@ def _places(text: str) -> tuple[tuple[Place, ...], tuple[str, ...], list[tuple[i
 def _analyse_one(text: str) -> Query:
     kind, unit, spans, fields = asked_type(text)
     places, names, place_spans = _places(text)
+    named = _named_document(text)
+    if named and not fields and kind in _OF_NAMED_DOC:
+        fields = (_OF_NAMED_DOC[kind],)  # 《…》是哪个机关发的 / 哪天印发的: the named document's own record
     return Query(
         text=text,
         answer_type=kind,
@@ -143,7 +154,7 @@ def _analyse_one(text: str) -> Query:
         places=places,
         place_names=names,
         years=tuple(dict.fromkeys(years(text))),
-        named_doc=_named_document(text),
+        named_doc=named,
         fields=fields,
     )
 

@@ -14,7 +14,7 @@ No sentence, phrase or document is special-cased: the same two numbers rank ever
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -35,7 +35,7 @@ CONTINUE_RATIO = 0.8  # a further sentence is quoted when it scores at least thi
 _LIST_TYPES = frozenset({"list", "measure", "reason"})
 _ENUM_MARKS = "、；;"
 _LEAD_ENDS = ("：", ":")
-Eligible = Callable[[Passage, SentenceFacts], bool]
+_ITEM_ENDS = ("；", ";")
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,16 @@ def coverage(query: Query, weights: dict[str, float], sentence: SentenceFacts, c
     return got / total
 
 
+@lru_cache(maxsize=256)
+def unit_family(unit: str) -> str:
+    """The family of an asked unit (千米 -> length), its multiplier (亿, 万) stripped."""
+    units = vocab().units
+    for mult in sorted(vocab().multipliers, key=len, reverse=True):
+        if unit.startswith(mult) and unit[len(mult) :] in units:
+            return units[unit[len(mult) :]]
+    return units.get(unit, unit)
+
+
 @lru_cache(maxsize=1)
 def _role_words() -> tuple[str, ...]:
     return tuple({fold(w) for w in vocab().role_words if w})
@@ -106,10 +116,10 @@ def fit(query: Query, sentence: SentenceFacts) -> float:
     if kind == "figure":
         if not sentence.figures:
             return 0.0
-        if query.unit and not any(query.unit in fold(f.raw) or (f.unit and f.unit in query.unit) for f in sentence.figures):
+        if query.unit and not any(f.family == unit_family(query.unit) for f in sentence.figures):
             return 0.5
         return 1.0
-    if kind in ("date", "doc_date"):
+    if kind == "date":
         return 1.0 if sentence.dates else (0.4 if sentence.years else 0.0)
     if kind == "person":
         return 1.0 if any(w in sentence.folded for w in _role_words()) else 0.2
@@ -126,14 +136,14 @@ def is_title_line(sentence: SentenceFacts, passage: Passage) -> bool:
     return bool(title) and title in sentence.folded and len(sentence.folded) <= len(title) + TITLE_SLACK
 
 
-def rank_sentences(query: Query, passages: Sequence[Passage], eligible: Eligible | None = None) -> list[Scored]:
-    """Every (eligible) sentence of ``passages`` scored for ``query``, best first."""
+def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
+    """Every sentence of ``passages`` scored for ``query``, best first (title lines left out)."""
     weights = idf(query.terms, passages)
     scored: list[Scored] = []
     for rank, passage in enumerate(passages):
         prior = RANK_PRIOR / (rank + 1)
         for i, sentence in enumerate(passage.sentences):
-            if is_title_line(sentence, passage) or (eligible is not None and not eligible(passage, sentence)):
+            if is_title_line(sentence, passage):
                 continue
             cov = coverage(query, weights, sentence, passage.context)
             shape = fit(query, sentence)
@@ -143,12 +153,22 @@ def rank_sentences(query: Query, passages: Sequence[Passage], eligible: Eligible
     return scored
 
 
+def opens_list(sentence: SentenceFacts) -> bool:
+    """The sentence leads a list: it ends at a colon, or its first item follows the colon (…包括：（一）…；)."""
+    text = sentence.folded.rstrip()
+    return text.endswith(_LEAD_ENDS) or (any(c in text for c in _LEAD_ENDS) and text.endswith(_ITEM_ENDS))
+
+
 def _continuation(query: Query, best: Scored, limit: int) -> list[Scored]:
-    """The sentences after a list's lead (…措施如下：) or an enumeration, in the same passage."""
-    if query.answer_type not in _LIST_TYPES or not best.sentence.folded.endswith(_LEAD_ENDS):
+    """The items after a list's lead, in the same passage, up to the one that closes the list (。)."""
+    if query.answer_type not in _LIST_TYPES or not opens_list(best.sentence):
         return []
-    nxt = best.passage.sentences[best.index + 1 : best.index + 1 + limit]
-    return [Scored(best.passage, best.index + 1 + i, best.score, best.coverage, best.fit) for i in range(len(nxt))]
+    out: list[Scored] = []
+    for i in range(best.index + 1, min(best.index + 1 + limit, len(best.passage.sentences))):
+        out.append(Scored(best.passage, i, best.score, best.coverage, best.fit))
+        if not best.passage.sentences[i].folded.rstrip().endswith(_ITEM_ENDS):
+            break
+    return out
 
 
 def choose(query: Query, ranked: Sequence[Scored], max_sentences: int) -> list[Scored]:
