@@ -74,9 +74,9 @@ class Passage:
     injected: tuple[str, ...] = ()  # instruction-like sentences removed from ``text``
     heading: str = ""  # the heading path of the chunk (folded)
     sentences: tuple[SentenceFacts, ...] = ()
-    places: tuple[Place, ...] = ()  # places the title, heading and region name: every sentence is about them
+    places: tuple[Place, ...] = ()  # places the title, heading, region and issuer name
     years: tuple[int, ...] = ()  # years the title and heading name
-    context: str = ""  # folded title + heading + region: what every sentence of the passage is about
+    context: str = ""  # folded title + heading + region + issuer: what every sentence of the passage is about
 
     def citation(self, quote: str = "") -> Citation:
         """The public citation: quote as given, the full display passage, the hit's metadata."""
@@ -125,7 +125,8 @@ def make_passage(n: int, hit: Hit) -> Passage:
     title = str(hit.meta.get("title", "") or "")
     heading = fold(str(hit.meta.get("heading_path") or ""))
     region = str(hit.meta.get("region") or "")
-    context = fold(f"{title} {heading} {region}")
+    issuer = str(hit.meta.get("issuer") or "")
+    context = fold(f"{title} {heading} {region} {issuer}")
     sentences = tuple(analyse_sentence(s.text) for s in split_sentences(text))
     places = tuple(dict.fromkeys(m.place for m in gazetteer().find(context)))
     found_years = tuple(dict.fromkeys(years(context)))

@@ -29,6 +29,7 @@ _OF_NAMED_DOC = {"organisation": "issuer", "date": DOC_DATE}
 _SPLIT_PARTS = re.compile(r"(?<=[？?；;])")
 _QUOTED = re.compile(r"《([^《》]{2,80})》")
 _MIN_TERM = 2  # single characters carry no content on their own
+FOCUS_GAP = 3  # characters (是/为/达到…) allowed between the asked-about word and the interrogative
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Query:
     answer_type: str = ""  # a rag.lang interrogative type: figure, date, list, reason, doc_number, ... or ""
     unit: str = ""  # the unit the asked figure is counted in (多少千米 -> 千米), if the question names one
     terms: tuple[str, ...] = ()  # content words, for coverage scoring
+    focus: tuple[str, ...] = ()  # the words next to the interrogative: what exactly is asked about
     places: tuple[Place, ...] = ()  # constraints: a passage must be about one of these (or inside it)
     place_names: tuple[str, ...] = ()  # the places as written in the question
     years: tuple[int, ...] = ()  # constraints: the question's years must appear in the evidence
@@ -77,7 +79,18 @@ def normalise_question(question: str) -> str:
     return fold(question).strip().replace("?", "？")
 
 
-def asked_type(text: str) -> tuple[str, str, list[tuple[int, int]], tuple[str, ...]]:
+@dataclass(frozen=True)
+class Asked:
+    """What the interrogatives of a question ask: see ``asked_type``."""
+
+    kind: str = ""
+    unit: str = ""
+    spans: tuple[tuple[int, int], ...] = ()  # every interrogative word (not content)
+    fields: tuple[str, ...] = ()  # metadata fields asked, in order
+    main: tuple[int, int] | None = None  # the span of the interrogative that decides ``kind`` (plus its unit)
+
+
+def asked_type(text: str) -> Asked:
     """The answer type the question asks for, the unit right after a figure interrogative, the
     spans of every interrogative word (so they are not mistaken for content) and the metadata
     fields asked, in order.
@@ -93,7 +106,7 @@ def asked_type(text: str) -> tuple[str, str, list[tuple[int, int]], tuple[str, .
             spans.append((m.start(), m.end()))
             found.append((m.start(), m.end(), kind))
     if not found:
-        return "", "", spans, ()
+        return Asked()
     meta = sorted((f for f in found if f[2] in METADATA_TYPES), key=lambda f: f[0])
     start, end, kind = min(meta or found, key=lambda f: (f[0], f[0] - f[1]))
     unit = ""
@@ -103,7 +116,27 @@ def asked_type(text: str) -> tuple[str, str, list[tuple[int, int]], tuple[str, .
     fields = [f[2] for f in meta]
     if fields and any(f[2] == "date" for f in found):
         fields.append(DOC_DATE)
-    return kind, unit, spans, tuple(dict.fromkeys(fields))
+    return Asked(kind, unit, tuple(spans), tuple(dict.fromkeys(fields)), (start, end + len(unit)))
+
+
+def focus_terms(text: str, terms: Sequence[str], main: tuple[int, int] | None) -> tuple[str, ...]:
+    """The content word next to the deciding interrogative: what is asked about (多少所初中 -> 初中,
+    满意率是多少 -> 满意率, 为什么…拓宽). A sentence without it answers something else."""
+    if main is None:
+        return ()
+    before: str = ""
+    after: str = ""
+    for term in terms:
+        at = text.find(term)
+        if at < 0:
+            continue
+        end = at + len(term)
+        if main[0] - FOCUS_GAP <= end <= main[0] and len(term) > len(before):
+            before = term
+        if main[1] <= at <= main[1] + FOCUS_GAP and len(term) > len(after):
+            after = term
+    # the word counted right after 多少+unit (多少所初中) is what is asked; else the one before (满意率是多少)
+    return (after,) if after else ((before,) if before else ())
 
 
 def content_terms(text: str, skip: Sequence[tuple[int, int]] = (), drop: Sequence[str] = ()) -> tuple[str, ...]:
@@ -140,17 +173,20 @@ def _places(text: str) -> tuple[tuple[Place, ...], tuple[str, ...], list[tuple[i
 
 
 def _analyse_one(text: str) -> Query:
-    kind, unit, spans, fields = asked_type(text)
+    asked = asked_type(text)
     places, names, place_spans = _places(text)
     named = _named_document(text)
-    if named and not fields and kind in _OF_NAMED_DOC:
-        fields = (_OF_NAMED_DOC[kind],)  # 《…》是哪个机关发的 / 哪天印发的: the named document's own record
+    fields = asked.fields
+    if named and not fields and asked.kind in _OF_NAMED_DOC:
+        fields = (_OF_NAMED_DOC[asked.kind],)  # 《…》是哪个机关发的 / 哪天印发的: the named document's own record
+    # places are constraints (checked by the gate), not words to cover
+    terms = content_terms(text, [*asked.spans, *place_spans])
     return Query(
         text=text,
-        answer_type=kind,
-        unit=unit,
-        # places are constraints (checked by the gate), not words to cover
-        terms=content_terms(text, [*spans, *place_spans]),
+        answer_type=asked.kind,
+        unit=asked.unit,
+        terms=terms,
+        focus=focus_terms(text, terms, asked.main),
         places=places,
         place_names=names,
         years=tuple(dict.fromkeys(years(text))),

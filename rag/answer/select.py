@@ -1,6 +1,6 @@
 """The general answer selector: every sentence of the passages scored against the analysed question.
 
-score = COVERAGE_WEIGHT · coverage + (1 − COVERAGE_WEIGHT) · fit, where
+score = coverage · (FIT_FLOOR + (1 − FIT_FLOOR) · fit) · penalties, where
 
 * coverage is the IDF-weighted share of the question's content words the sentence states (a word
   found only in the passage's title or heading counts half: "closeness to the heading"), with IDF
@@ -24,11 +24,13 @@ from rag.answer.passages import Passage, SentenceFacts
 from rag.answer.query import Query
 from rag.lang import split_clauses, vocab
 
-COVERAGE_WEIGHT = 0.7
+FIT_FLOOR = 0.4  # a sentence of the wrong shape keeps this share of its coverage
 HEADING_CREDIT = 0.5  # a word in the title/heading only: the sentence is under it, not stating it
 PARTIAL_CREDIT = 0.6  # a long word whose character pairs the sentence mostly repeats (规上工业 / 规模以上工业)
 NEUTRAL_FIT = 0.5  # types with no detectable shape (what, reason, measure, yes/no)
-RANK_PRIOR = 0.02  # ties go to better-ranked passages
+RANK_PRIOR = 0.02
+FOCUS_PENALTY = 0.6  # the sentence lacks the word the interrogative asks about
+YEAR_PENALTY = 0.5  # the sentence names years, none of them asked  # ties go to better-ranked passages
 TITLE_SLACK = 8  # characters a title line may add to the title (标题：, 《》, punctuation)
 LIST_ITEMS = 6  # sentences quoted after a list's lead
 CONTINUE_RATIO = 0.8  # a further sentence is quoted when it scores at least this share of the best
@@ -136,6 +138,16 @@ def is_title_line(sentence: SentenceFacts, passage: Passage) -> bool:
     return bool(title) and title in sentence.folded and len(sentence.folded) <= len(title) + TITLE_SLACK
 
 
+def _penalty(query: Query, sentence: SentenceFacts) -> float:
+    """Less for a sentence that misses what exactly is asked, or that speaks of another year."""
+    factor = 1.0
+    if query.focus and not any(_match(t, sentence.folded, "") > 0 for t in query.focus):
+        factor *= FOCUS_PENALTY
+    if query.years and sentence.years and not set(query.years) & set(sentence.years):
+        factor *= YEAR_PENALTY
+    return factor
+
+
 def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
     """Every sentence of ``passages`` scored for ``query``, best first (title lines left out)."""
     weights = idf(query.terms, passages)
@@ -147,7 +159,7 @@ def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
                 continue
             cov = coverage(query, weights, sentence, passage.context)
             shape = fit(query, sentence)
-            score = COVERAGE_WEIGHT * cov + (1 - COVERAGE_WEIGHT) * shape + prior
+            score = cov * (FIT_FLOOR + (1 - FIT_FLOOR) * shape) * _penalty(query, sentence) + prior
             scored.append(Scored(passage, i, score, cov, shape))
     scored.sort(key=lambda s: -s.score)
     return scored
