@@ -93,11 +93,29 @@ def document_scopes(passages: Sequence[Passage]) -> dict[str, DocumentScope]:
     return {src: DocumentScope(tuple(places[src]), frozenset(found_years[src])) for src in places}
 
 
-def in_scope(query: Query, scope: DocumentScope) -> bool:
-    """The document speaks of every asked place (or a place inside it) and every asked year."""
-    if not all(place_ok(place, scope.places) for place in query.places):
+def _passage_scope(passage: Passage) -> DocumentScope:
+    places = dict.fromkeys(passage.places)
+    found = set(passage.years)
+    for s in passage.sentences:
+        places.update(dict.fromkeys(s.places))
+        found.update(s.years)
+    return DocumentScope(tuple(places), frozenset(found))
+
+
+def in_scope(query: Query, passage: Passage, document: DocumentScope) -> bool:
+    """The passage speaks of every asked place (or a place inside it); its document, of every asked year.
+
+    For places the nearest statement decides: what the passage itself names, and only when it names
+    no place at all, what its document names elsewhere (a speech collection's section about one
+    district does not answer for the district of the next section; a reply's body need not repeat
+    the county its header names). Years are judged per document: a passage quoting a comparison
+    year (比2021年) is still about the year its document reports; the selector's year penalty
+    handles sentences that name only other years."""
+    own = _passage_scope(passage)
+    places = own.places or document.places
+    if not all(place_ok(place, places) for place in query.places):
         return False
-    return all(year in scope.years for year in query.years)
+    return all(year in document.years for year in query.years)
 
 
 def _bigrams(text: str) -> set[str]:
@@ -125,7 +143,7 @@ def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> 
     kept = tuple(
         p
         for p in passages
-        if in_scope(query, scopes[p.source]) and (not query.named_doc or p.source in named)
+        if in_scope(query, p, scopes[p.source]) and (not query.named_doc or p.source in named)
     )
     ranked = tuple(rank_sentences(query, kept))
     if not ranked:

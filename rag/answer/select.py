@@ -155,8 +155,8 @@ def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
     for rank, passage in enumerate(passages):
         prior = RANK_PRIOR / (rank + 1)
         for i, sentence in enumerate(passage.sentences):
-            if is_title_line(sentence, passage):
-                continue
+            if is_title_line(sentence, passage) or (opens_list(sentence) and query.answer_type not in _LIST_TYPES):
+                continue  # a title names the document and a lead-in (…代表：) states nothing on its own
             cov = coverage(query, weights, sentence, passage.context)
             shape = fit(query, sentence)
             score = cov * (FIT_FLOOR + (1 - FIT_FLOOR) * shape) * _penalty(query, sentence) + prior
