@@ -25,7 +25,7 @@ from index.textnorm import fold
 from rag.answer import refusal
 from rag.answer.passages import Passage, SentenceFacts
 from rag.answer.query import Query
-from rag.answer.select import Scored, rank_sentences
+from rag.answer.select import Scored, idf, rank_sentences
 from rag.lang import Place, doc_numbers, gazetteer
 
 NAMED_DOC_SHARE = 0.6  # share of a named title's character pairs a passage title must repeat
@@ -135,6 +135,16 @@ def names_document(named: str, passage: Passage) -> bool:
     return bool(grams) and len(grams & _bigrams(title)) / len(grams) >= NAMED_DOC_SHARE
 
 
+def document_coverage(query: Query, passage: Passage, pool: Sequence[Passage]) -> float:
+    """IDF-weighted share of the question's words the passage's title, heading, issuer or text state."""
+    weights = idf(query.terms, pool)
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    text = passage.context + " " + " ".join(s.folded for s in passage.sentences)
+    return sum(w for t, w in weights.items() if t in text) / total
+
+
 def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> PartEvidence:
     if not passages:
         return PartEvidence(query, (), (), 0.0, refusal.NO_EVIDENCE)
@@ -149,6 +159,9 @@ def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> 
     if not ranked:
         return PartEvidence(query, (), (), 0.0, refusal.OUT_OF_SCOPE)
     score = ranked[0].score
+    if query.is_metadata:
+        # the answer is a field of the record: what must be sure is which document is meant
+        score = max(score, max(document_coverage(query, p, kept) for p in kept))
     reason = None if score >= threshold else refusal.LOW_COVERAGE
     return PartEvidence(query, kept, ranked, score, reason)
 

@@ -97,14 +97,18 @@ def asked_type(text: str) -> Asked:
 
     Metadata types win over the rest (该文件的文号是什么 asks for a 文号, not for a "what"); among the
     others the earliest, then longest, interrogative decides."""
+    candidates = [
+        (m.start(), m.end(), kind) for word, kind in _interrogatives() for m in re.finditer(re.escape(word), text)
+    ]
+    # overlapping words: the longer wins, then the later one (在哪天 asks 哪天, not 在哪)
+    candidates.sort(key=lambda c: (c[0] - c[1], -c[0]))
     spans: list[tuple[int, int]] = []
     found: list[tuple[int, int, str]] = []
-    for word, kind in _interrogatives():
-        for m in re.finditer(re.escape(word), text):
-            if any(m.start() < e and s < m.end() for s, e in spans):
-                continue
-            spans.append((m.start(), m.end()))
-            found.append((m.start(), m.end(), kind))
+    for start, end, kind in candidates:
+        if any(start < e and s < end for s, e in spans):
+            continue
+        spans.append((start, end))
+        found.append((start, end, kind))
     if not found:
         return Asked()
     meta = sorted((f for f in found if f[2] in METADATA_TYPES), key=lambda f: f[0])

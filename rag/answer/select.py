@@ -14,6 +14,7 @@ No sentence, phrase or document is special-cased: the same two numbers rank ever
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,6 +39,8 @@ _LIST_TYPES = frozenset({"list", "measure", "reason"})
 _ENUM_MARKS = "、；;"
 _LEAD_ENDS = ("：", ":")
 _ITEM_ENDS = ("；", ";")
+# typography of a numbered first item right after a colon: （一） (1) 1. 1、 一、
+_FIRST_ITEM = re.compile(r"[:：]\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．]|[一二三四五六七八九十]{1,3}、)")
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,7 @@ def is_title_line(sentence: SentenceFacts, passage: Passage) -> bool:
 def _penalty(query: Query, sentence: SentenceFacts) -> float:
     """Less for a sentence that misses what exactly is asked, or that speaks of another year."""
     factor = 1.0
-    if query.focus and not any(_match(t, sentence.folded, "") > 0 for t in query.focus):
+    if query.focus and not query.is_metadata and not any(_match(t, sentence.folded, "") > 0 for t in query.focus):
         factor *= FOCUS_PENALTY
     if query.years and sentence.years and not set(query.years) & set(sentence.years):
         factor *= YEAR_PENALTY
@@ -155,7 +158,7 @@ def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
     for rank, passage in enumerate(passages):
         prior = RANK_PRIOR / (rank + 1)
         for i, sentence in enumerate(passage.sentences):
-            if is_title_line(sentence, passage) or (opens_list(sentence) and query.answer_type not in _LIST_TYPES):
+            if is_title_line(sentence, passage) or (is_lead_in(sentence) and query.answer_type not in _LIST_TYPES):
                 continue  # a title names the document and a lead-in (…代表：) states nothing on its own
             cov = coverage(query, weights, sentence, passage.context)
             shape = fit(query, sentence)
@@ -165,10 +168,14 @@ def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
     return scored
 
 
+def is_lead_in(sentence: SentenceFacts) -> bool:
+    """The sentence ends at a colon (…如下：, ××代表：): it introduces what follows."""
+    return sentence.folded.rstrip().endswith(_LEAD_ENDS)
+
+
 def opens_list(sentence: SentenceFacts) -> bool:
-    """The sentence leads a list: it ends at a colon, or its first item follows the colon (…包括：（一）…；)."""
-    text = sentence.folded.rstrip()
-    return text.endswith(_LEAD_ENDS) or (any(c in text for c in _LEAD_ENDS) and text.endswith(_ITEM_ENDS))
+    """The sentence leads a list: a lead-in, or a colon followed by its first numbered item (…包括：（一）…；)."""
+    return is_lead_in(sentence) or bool(_FIRST_ITEM.search(sentence.folded))
 
 
 def _continuation(query: Query, best: Scored, limit: int) -> list[Scored]:
