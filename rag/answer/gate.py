@@ -23,7 +23,7 @@ from itertools import pairwise
 
 from index.textnorm import fold
 from rag.answer import refusal
-from rag.answer.passages import Passage, SentenceFacts
+from rag.answer.passages import Passage
 from rag.answer.query import Query
 from rag.answer.select import Scored, idf, rank_sentences
 from rag.lang import Place, doc_numbers, gazetteer
@@ -151,9 +151,7 @@ def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> 
     scopes = document_scopes(passages)
     named = {p.source for p in passages if query.named_doc and names_document(query.named_doc, p)}
     kept = tuple(
-        p
-        for p in passages
-        if in_scope(query, p, scopes[p.source]) and (not query.named_doc or p.source in named)
+        p for p in passages if in_scope(query, p, scopes[p.source]) and (not query.named_doc or p.source in named)
     )
     ranked = tuple(rank_sentences(query, kept))
     if not ranked:

@@ -149,7 +149,7 @@ def content_terms(text: str, skip: Sequence[tuple[int, int]] = (), drop: Sequenc
     kept = "".join(" " if any(s <= i < e for s, e in skip) else ch for i, ch in enumerate(text))
     out: list[str] = []
     for tok in default_tokenizer().tokenize(kept):
-        if len(tok) < _MIN_TERM or tok in out or tok.isdigit() and len(tok) == 4:
+        if len(tok) < _MIN_TERM or tok in out or (tok.isdigit() and len(tok) == 4):
             continue
         if years(tok) or tok in drop:
             continue

@@ -40,7 +40,9 @@ _ENUM_MARKS = "、；;"
 _LEAD_ENDS = ("：", ":")
 _ITEM_ENDS = ("；", ";")
 # typography of a numbered first item right after a colon: （一） (1) 1. 1、 一、
-_FIRST_ITEM = re.compile(r"[:：]\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．]|[一二三四五六七八九十]{1,3}、)")
+_FIRST_ITEM = re.compile(
+    r"[:：]\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．]|[一二三四五六七八九十]{1,3}、)"
+)
 
 
 @dataclass(frozen=True)

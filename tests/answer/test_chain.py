@@ -95,7 +95,9 @@ def test_injection_document_changes_no_answer(settings: Settings) -> None:
         dirty = chain(settings, hits=poisoned, backend=backend).invoke(question)
         assert strip_marks(dirty.answer) == strip_marks(clean.answer) and dirty.refused == clean.refused
         assert [c.chunk_id for c in dirty.citations] == [c.chunk_id for c in clean.citations]
-        assert "100万元" not in chain(settings, hits=poisoned, backend=backend).invoke("铜梁区新型储能补贴是多少？").answer
+        assert (
+            "100万元" not in chain(settings, hits=poisoned, backend=backend).invoke("铜梁区新型储能补贴是多少？").answer
+        )
 
 
 def test_follow_up_is_rewritten_before_retrieval(settings: Settings) -> None:

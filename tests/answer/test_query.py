@@ -52,7 +52,10 @@ def test_follow_up_carries_place_and_year_or_swaps_them() -> None:
 
 def test_llm_rewrite_is_used_when_usable_and_rules_otherwise() -> None:
     history = [("铜梁区2023年规上工业总产值是多少？", "757.2亿元[1]。")]
-    assert rewrite("那工业投资呢？", history, llm=lambda _: "铜梁区2023年工业投资增长多少？") == "铜梁区2023年工业投资增长多少？"
+    assert (
+        rewrite("那工业投资呢？", history, llm=lambda _: "铜梁区2023年工业投资增长多少？")
+        == "铜梁区2023年工业投资增长多少？"
+    )
 
     def broken(_: str) -> str | None:
         raise RuntimeError("endpoint down")

@@ -68,7 +68,9 @@ def test_gate_refuses_another_place_and_accepts_a_place_inside_the_asked_one() -
     assert other.reason == refusal.OUT_OF_SCOPE
     inside = assess(analyse("广州市2022年一共有多少间医疗机构?"), passages, 0.0)  # 番禺区 lies in 广州市
     assert inside.reason is None
-    above = assess(analyse("番禺区2022年一共有多少间医疗机构?"), from_hits([hit("g", "全市共有医疗机构5000间。", "广州市")]), 0.0)
+    above = assess(
+        analyse("番禺区2022年一共有多少间医疗机构?"), from_hits([hit("g", "全市共有医疗机构5000间。", "广州市")]), 0.0
+    )
     assert above.reason == refusal.OUT_OF_SCOPE  # a city-wide figure says nothing about one district
 
 
