@@ -85,7 +85,11 @@ class Gazetteer:
     """Lookup and longest-match recognition of places; ambiguity is settled by the text's other places."""
 
     def __init__(
-        self, places: Iterable[Place], national_terms: Sequence[str] = (), needs_context: Iterable[str] = ()
+        self,
+        places: Iterable[Place],
+        national_terms: Sequence[str] = (),
+        needs_context: Iterable[str] = (),
+        secondary: Sequence[str] = (),
     ) -> None:
         self._by_code: dict[str, Place] = {}
         self._by_surface: dict[str, list[Place]] = defaultdict(list)
@@ -102,6 +106,7 @@ class Gazetteer:
             lengths.sort(reverse=True)
         self.national_terms = tuple(national_terms)
         self._needs_context = frozenset(needs_context)
+        self._secondary = tuple(secondary)
 
     def __len__(self) -> int:
         return len(self._by_code)
@@ -152,7 +157,7 @@ class Gazetteer:
         for _ in range(2):  # a resolved mention can settle another one
             context = set(chosen.values())
             for i, m in enumerate(matches):
-                if i not in chosen and (place := self._resolve(m.candidates, context)) is not None:
+                if i not in chosen and (place := self._resolve(m, context)) is not None:
                     chosen[i] = place
         for i, m in enumerate(matches):
             if i in chosen and self._needs_support(chosen[i], m):
@@ -198,7 +203,9 @@ class Gazetteer:
                 i += 1
         return out
 
-    def _resolve(self, candidates: Sequence[Place], context: set[Place]) -> Place | None:
+    def _resolve(self, match: _Match, context: set[Place]) -> Place | None:
+        candidates = match.candidates
+
         def score(c: Place) -> int:
             if c in context:
                 return 3
@@ -211,7 +218,11 @@ class Gazetteer:
         scored = [(score(c), c) for c in candidates]
         top = max(s for s, _ in scored)
         if top == 0:
-            return None
+            if match.short:
+                return None
+            # a shared full name without context: a current place outside the secondary regions wins
+            primary = [c for c in candidates if not c.historical and not c.code.startswith(self._secondary)]
+            return primary[0] if len(primary) == 1 else None
         group = [c for s, c in scored if s == top]
         if len(group) == 1:
             return group[0]
@@ -254,6 +265,7 @@ def load_gazetteer(*extra: Path) -> Gazetteer:
         by_code.values(),
         national_terms=read_list("national_terms.txt"),
         needs_context=read_list("place_needs_context.txt"),
+        secondary=read_list("place_secondary.txt"),
     )
 
 

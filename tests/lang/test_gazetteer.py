@@ -168,3 +168,10 @@ def test_autonomous_area_abbreviations() -> None:
     assert g.most_specific("黔东南州人民政府").name == "黔东南苗族侗族自治州"
     assert g.most_specific("湘西自治州人民政府办公室").name == "湘西土家族苗族自治州"
     assert g.lookup("彭水县")[0].code == "500243"
+
+
+def test_shared_full_name_prefers_the_current_mainland_place() -> None:
+    g = gazetteer()
+    assert g.most_specific("在区六届人大六次会议上金山区人民政府区长的发言").code == "310116"
+    assert g.most_specific("重庆市江北区").code == "500105"  # context still decides first
+    assert names("朝阳区人民政府") == []  # two mainland 朝阳区: no guess
