@@ -31,6 +31,7 @@ from langchain_core.runnables import Runnable, RunnableGenerator
 from index.records import Filter, Hit
 from index.textnorm import fold
 from rag.answer.backends import AnswerBackend
+from rag.answer.citations import extract
 from rag.answer.extractive import ExtractiveBackend, compose
 from rag.answer.gate import Evidence, PartEvidence, assess
 from rag.answer.metadata import answer_metadata
@@ -46,6 +47,16 @@ log = logging.getLogger(__name__)
 Search = Callable[[str, int, Filter | None, str], list[Hit]]
 Rerank = Callable[[str, list[Hit]], list[Hit]]
 _END = "。！？!?；;,，：: \n"
+
+
+def _label(passage: Passage, quote: str) -> str:
+    """《title》 before a metadata quote, unless the quote has it or it brings figures the passage does not state."""
+    title = passage.title
+    if not title or fold(title) in fold(quote):
+        return ""
+    if extract(title) and fold(title) not in fold(passage.text):
+        return ""  # readers check figures against the cited passage (a file name like dev_0163 is no title)
+    return f"《{title}》"
 
 
 def _ms(start: float) -> float:
@@ -172,8 +183,7 @@ class AnswerChain:
             for item in found:
                 n = by_chunk.setdefault(item.passage.chunk_id, item.passage.n)
                 passages.setdefault(n, replace(item.passage, n=n))
-                title = item.passage.title
-                label = f"《{title}》" if title and fold(title) not in fold(item.quote) else ""
+                label = _label(item.passage, item.quote)
                 texts.append(f"{label}{item.quote.rstrip(_END)}[{n}]。")
         pieces: Iterator[str] = iter(texts)
         if rest:
