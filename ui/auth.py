@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import gradio as gr
 
@@ -133,3 +134,25 @@ def require_staff(session: StaffSession | None) -> None:
     """Server-side check at the top of every staff handler."""
     if session is None or not session.logged_in:
         raise gr.Error(NOT_LOGGED_IN)
+
+
+SECURITY_HEADERS: dict[str, str] = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def add_security_headers(app: Any) -> None:
+    """Add :data:`SECURITY_HEADERS` to every response of a FastAPI/Starlette app (call before it starts).
+
+    Gradio builds its own app inside ``launch``, too late for middleware; the server that mounts the
+    Gradio app (``rag serve``) calls this on its FastAPI app."""
+
+    @app.middleware("http")
+    async def _headers(request: Any, call_next: Any) -> Any:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response

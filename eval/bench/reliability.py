@@ -52,7 +52,11 @@ def _cli(
     full_env.update({"RAG_HOME": str(home), "RAG_EMBED_MODEL": "none", "PYTHONPATH": str(REPO), **(env or {})})
     cmd: list[str | bytes] = [sys.executable, "-m", "rag.cli", *args]
     proc = subprocess.run(cmd, capture_output=True, env=full_env, timeout=timeout, cwd=str(REPO))
-    return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+    try:
+        out = proc.stdout.decode("utf-8")  # --json output must be valid UTF-8, whatever the file names
+    except UnicodeDecodeError:
+        out = "<invalid UTF-8 on stdout>"
+    return proc.returncode, out, proc.stderr.decode("utf-8", "replace")
 
 
 # ------------------------------------------------------------------------------------------- hostile files

@@ -93,3 +93,22 @@ def test_many_wrong_passwords_never_end_with_a_login() -> None:
         login(s, StaffSession(), "staff", "wrong", throttle=throttle, client="192.0.2.1")
     session, _ = login(s, StaffSession(), "staff", "s3cret", throttle=throttle, client="192.0.2.1")
     assert not session.logged_in
+
+
+def test_security_headers_middleware() -> None:
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from ui.auth import SECURITY_HEADERS, add_security_headers
+
+    app = FastAPI()
+
+    @app.get("/")
+    def root() -> dict[str, str]:
+        return {"ok": "yes"}
+
+    add_security_headers(app)
+    response = TestClient(app).get("/")
+    assert response.status_code == 200
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers[name] == value
