@@ -18,6 +18,7 @@ from rag.lang.vocab import vocab
 _MANGLED_YEAR_MIN = 1980  # a 文号 that lost its brackets: only recent years are read as its year
 _AGENCY = r"\u4e00-\u9fff×X"
 _AGENCY_GAP = "\u00a0"  # a masked pinyin annotation inside or after the agency (黔府辦發(fā)〔2012〕)
+_GAP = r"[ \t\u00a0\u3000]*"  # a damaged 文号 stays on one line
 _OPEN = r"〔\[【(〖"
 _CLOSE = r"〕\]】)〗"
 
@@ -43,8 +44,8 @@ def _doc_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         r"(?:第\s*)?(?P<seq>\d{1,5})\s*号"
     )
     mangled = re.compile(
-        rf"{agency}{{1,13}})(?P<open>[{_OPEN}])?\s*(?P<year>(?:19|20)\d{{2}})(?P<close>[{_CLOSE}])?"
-        r"\s*(?:第\s*)?(?P<seq>\d{1,4})(?P<hao>号)?(?![\d.年月日])"
+        rf"{agency}{{1,13}})(?P<open>[{_OPEN}])?{_GAP}(?P<year>(?:19|20)\d{{2}})(?P<close>[{_CLOSE}])?"
+        rf"{_GAP}(?:第{_GAP})?(?P<seq>\d{{1,4}})(?P<hao>号)?(?![\d.年月日])"
     )
     # Orders are numbered without a year: 渝府令第121号 (agency ending in an order suffix from data).
     order = re.compile(rf"{agency}{{1,13}})\s*第\s*(?P<seq>\d{{1,5}})\s*号")

@@ -193,3 +193,7 @@ def test_protected_spans_keep_doc_numbers_figures_and_dates_whole() -> None:
     text = "根据渝府办发〔2023〕12号，2024年6月4日投资757.2亿元，占比8.5%，共3个"
     spans = [text[s:e] for s, e in protected_spans(text)]
     assert spans == ["渝府办发〔2023〕12号", "2024年6月4日", "757.2亿元", "8.5%", "3个"]
+
+
+def test_proposal_numbers_across_a_line_break_are_not_doc_numbers() -> None:
+    assert doc_numbers("南平市民政局关于市政协五届四次会议\n204293号提案答复的函") == []
