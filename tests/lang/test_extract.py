@@ -197,3 +197,17 @@ def test_protected_spans_keep_doc_numbers_figures_and_dates_whole() -> None:
 
 def test_proposal_numbers_across_a_line_break_are_not_doc_numbers() -> None:
     assert doc_numbers("南平市民政局关于市政协五届四次会议\n204293号提案答复的函") == []
+
+
+def test_protected_tokens_give_doc_numbers_their_normal_form() -> None:
+    from rag.lang import protected_tokens
+
+    text = "根据渝府办发202312号，投资3 亿元"
+    assert [t for _, _, t in protected_tokens(text)] == ["渝府办发〔2023〕12号", "3亿元"]
+
+
+def test_one_space_between_number_and_unit() -> None:
+    (fig,) = figures("全年实现 757.2 亿元，")
+    assert fig.raw == "757.2 亿元" and fig.key == "75720000000元"
+    (bare,) = figures("编号 4521 的项目")
+    assert bare.raw == "4521"
