@@ -121,6 +121,11 @@ def test_ambiguous_or_invalid_dates_are_rejected(text: str) -> None:
     assert dates(f"编号{text}号码") == []
 
 
+def test_serial_numbers_are_not_compact_dates() -> None:
+    assert dates("关于区政协六届二次会议第20220104号提案答复的函") == []
+    assert dates("编号20220104号") == []
+
+
 def test_date_inside_a_page_header() -> None:
     found = dates("发布时间：2024-06-16 09:38:11   成文日期：2024年6月4日")
     assert [d.iso for d in found] == ["2024-06-16", "2024-06-04"]
