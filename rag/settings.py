@@ -36,6 +36,18 @@ class Settings(BaseSettings):
 
     # Ingestion
     max_file_mb: float = Field(default=20.0, gt=0, description="Files larger than this are refused.")
+    max_docx_unzipped_mb: float = Field(
+        default=100.0, gt=0, description="A .docx whose parts inflate beyond this is refused (zip bomb)."
+    )
+    max_docx_entries: int = Field(default=2000, ge=1, description="A .docx with more zip entries is refused.")
+    max_pdf_pages: int = Field(default=1000, ge=1, description="PDFs with more pages are refused.")
+    max_chunks_per_file: int = Field(default=5000, ge=1, description="A file yielding more chunks is refused.")
+    follow_symlinks: bool = Field(
+        default=False, description="Ingest symlinked files whose target stays inside the ingested folder."
+    )
+    lock_timeout_s: float = Field(
+        default=120.0, ge=0, description="How long a write waits for another writer on the same RAG_HOME."
+    )
 
     # Retrieval
     top_k: int = Field(default=5, ge=1, le=100)
@@ -73,6 +85,12 @@ class Settings(BaseSettings):
     ui_port: int = 7860
     staff_user: str = Field(default="", description="Staff tab login; empty disables the staff tab.")
     staff_password: SecretStr = SecretStr("")
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Wrong staff passwords (per account and per client address) before a lockout."
+    )
+    login_lockout_s: float = Field(
+        default=60.0, ge=0, description="First lockout after too many wrong passwords; doubles on each further one."
+    )
 
     @property
     def index_dir(self) -> Path:

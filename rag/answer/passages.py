@@ -20,6 +20,7 @@ from index.textnorm import strip_pinyin
 from rag.answer.subject import heading_root, lead_lines
 from rag.models import Citation
 from rag.prompts import render
+from rag.safety import is_instruction_like
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def strip_instructions(text: str) -> tuple[str, tuple[str, ...]]:
     removed: list[str] = []
     for m in _SENTENCE.finditer(text):
         sentence = m.group(0)
-        if INJECTION.search(sentence):
+        if INJECTION.search(sentence) or is_instruction_like(sentence):
             removed.append(sentence.strip())
         else:
             kept.append(sentence)
