@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     milvus_uri: str = Field(default="", description="Milvus URI; empty means RAG_HOME/milvus.db (milvus-lite).")
 
     # Answering
-    llm_backend: Literal["extractive", "openai", "gguf", "fake"] = "extractive"
+    llm_backend: Literal["extractive", "openai", "gguf"] = "extractive"
     llm_base_url: str = Field(default="http://127.0.0.1:8000/v1", description="OpenAI-compatible endpoint.")
     llm_model: str = "qwen2.5-7b-instruct"
     llm_api_key: SecretStr = SecretStr("")
@@ -75,7 +75,11 @@ class Settings(BaseSettings):
     llm_temperature: float = 0.1
     gguf_path: Path | None = Field(default=None, description="Local GGUF model file for llama.cpp.")
     evidence_threshold: float = Field(
-        default=0.25, ge=0, le=1, description="Minimum evidence score; below it the assistant refuses."
+        default=0.28,
+        ge=0,
+        le=2,
+        description="Minimum selector score of the best answer sentence; below it the assistant refuses"
+        " (calibrated on eval/datasets/real_dev.jsonl, see eval/README).",
     )
     max_answer_sentences: int = Field(default=3, ge=1)
     max_question_chars: int = Field(default=500, ge=10, description="Longer questions are refused with a message.")
