@@ -22,7 +22,7 @@ from index.base import IndexConfig
 from index.dense import FLAT, HNSW, DenseIndex
 from index.embedder import Embedder, Vectors
 from index.errors import CorruptIndexError, IncompatibleIndexError, SearchIndexError
-from index.fusion import Reranker, rrf
+from index.fusion import Reranker, rerank, rrf
 from index.metafilter import BoolMask, MetaMasker
 from index.records import Filter, Hit, Record
 from index.rerank import PhraseReranker
@@ -373,12 +373,4 @@ class HybridIndex:
                 slot = int(key)
                 ranks = {name: pos[slot] for name, pos in positions.items() if slot in pos}
                 hits.append(self._hit(slot, score, ranks))
-        hits = self._guard(hits, flt)
-        if self.reranker is not None and hits:
-            scores = list(self.reranker.score(query, hits))
-            order = sorted(range(len(hits)), key=lambda i: -scores[i])
-            hits = [
-                Hit(id=hits[i].id, score=float(scores[i]), text=hits[i].text, meta=hits[i].meta, ranks=hits[i].ranks)
-                for i in order
-            ]
-        return hits[:k]
+        return rerank(self.reranker, query, self._guard(hits, flt))[:k]
