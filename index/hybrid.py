@@ -39,6 +39,11 @@ COMPACT_DEAD_FRACTION = 0.25
 REBUILD_HINT = "请用 rag ingest --rebuild 重建索引 / rebuild it with `rag ingest --rebuild`"
 
 
+def _encode(tokens: Sequence[str], vocab: dict[str, int]) -> IntArray:
+    """Token ids in ``vocab``, growing it."""
+    return np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), dtype=np.int32, count=len(tokens))
+
+
 class HybridIndex:
     """BM25 ⊕ dense hybrid over records; implements ``index.base.SearchBackend``."""
 
@@ -199,12 +204,16 @@ class HybridIndex:
                 if r.id in self._slots and self._records[self._slots[r.id]].text == r.text  # type: ignore[union-attr]
             }
         fresh = [r for r in batch if r.id not in reuse]
-        tokens = {r.id: self.tokenizer.tokenize(r.text) for r in fresh}
+        # Tokens become int32 ids against a batch-local vocabulary right away (a big batch's token
+        # strings would otherwise dominate peak memory); they are mapped to the index's ids under the lock.
+        local: dict[str, int] = {}
+        local_ids = {r.id: _encode(self.tokenizer.tokenize(r.text), local) for r in fresh}
         vectors = self._embed(fresh, progress)
         with self._lock:
             new_ids: list[IntArray | None] = []
             new_vecs: list[Vectors] = []
             matrix = self._dense._matrix() if self._dense is not None else None
+            remap = self._sparse.encode(list(local))  # local id -> index id (dicts keep insertion order)
             for r in batch:
                 old = self._slots.get(r.id)
                 if r.id in reuse and old is not None and old == reuse[r.id]:
@@ -212,7 +221,7 @@ class HybridIndex:
                     if matrix is not None:
                         new_vecs.append(matrix[old : old + 1].copy())
                 else:
-                    new_ids.append(self._sparse.encode(tokens[r.id]))
+                    new_ids.append(remap[local_ids[r.id]])
                     if vectors is not None:
                         new_vecs.append(vectors[r.id])
                 if old is not None:
