@@ -8,6 +8,7 @@ depend on the whole corpus) is rebuilt from the stored ids, lazily, on the next 
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,6 +48,15 @@ def lucene_matrix(docs: Sequence[IntArray], n_vocab: int, k1: float, b: float) -
     indptr = np.zeros(n_vocab + 1, dtype=np.int64)
     np.cumsum(df, out=indptr[1:])
     return {"data": data, "indices": doc.astype(np.int32), "indptr": indptr, "num_docs": n_docs}
+
+
+def _load_vocab(folder: Path) -> list[str]:
+    """Tokens in id order; reads the UTF-8 blob, or the fixed-width array older indexes wrote."""
+    if (folder / "vocab_utf8.npy").exists():
+        blob = np.load(folder / "vocab_utf8.npy", allow_pickle=False).tobytes()
+        offsets = np.load(folder / "vocab_offsets.npy", allow_pickle=False).tolist()
+        return [blob[a:b].decode("utf-8") for a, b in itertools.pairwise(offsets)]
+    return [str(t) for t in np.load(folder / "vocab.npy", allow_pickle=False).tolist()]
 
 
 class SparseIndex:
@@ -140,8 +150,13 @@ class SparseIndex:
         lengths = np.asarray([-1 if d is None else len(d) for d in self.docs], dtype=np.int64)
         flat = np.concatenate([d for d in self.docs if d is not None] or [np.zeros(0, np.int32)]).astype(np.int32)
         arrays: dict[str, npt.NDArray[np.generic]] = {"tokens.npy": flat, "token_lengths.npy": lengths}
-        vocab = np.asarray(sorted(self.vocab, key=self.vocab.__getitem__), dtype=str)
-        arrays["vocab.npy"] = vocab if vocab.size else np.zeros(0, dtype="<U1")
+        # The vocabulary as one UTF-8 blob + offsets: a fixed-width numpy string array is as wide as the
+        # longest token (one 283-character token made it 428 MB at 160k real chunks; this is ~4 MB).
+        encoded = [t.encode("utf-8") for t in sorted(self.vocab, key=self.vocab.__getitem__)]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(e) for e in encoded], out=offsets[1:])
+        arrays["vocab_utf8.npy"] = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        arrays["vocab_offsets.npy"] = offsets
         if self._model is not None:
             arrays["bm25_data.npy"] = np.asarray(self._model.scores["data"])
             arrays["bm25_indices.npy"] = np.asarray(self._model.scores["indices"])
@@ -155,8 +170,7 @@ class SparseIndex:
     def load(cls, folder: Path, k1: float, b: float, method: str, reuse_matrix: bool) -> SparseIndex:
         """Load; the saved matrix is reused only when it was built with the same BM25 parameters."""
         index = cls(k1=k1, b=b, method=method)
-        vocab = np.load(folder / "vocab.npy", allow_pickle=False)
-        index.vocab = {str(t): i for i, t in enumerate(vocab.tolist())}
+        index.vocab = {t: i for i, t in enumerate(_load_vocab(folder))}
         flat = np.load(folder / "tokens.npy", allow_pickle=False)
         lengths = np.load(folder / "token_lengths.npy", allow_pickle=False)
         pos = 0
