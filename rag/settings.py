@@ -52,10 +52,10 @@ class Settings(BaseSettings):
     # Retrieval
     top_k: int = Field(default=5, ge=1, le=100)
     candidates: int = Field(default=50, ge=1, description="Candidates per retriever before fusion.")
-    rrf_k: int = Field(default=5, ge=1, description="RRF constant; small k trusts top ranks.")
+    rrf_k: int = Field(default=10, ge=1, description="RRF constant; small k trusts top ranks (calibrated on real_dev).")
     bm25_weight: float = Field(default=1.0, ge=0)
     phrase_weight: float = Field(
-        default=0.5, ge=0, description="Weight of query-phrase (bigram) coverage added to fused scores; 0 = off."
+        default=0.75, ge=0, description="Weight of query-phrase (bigram) coverage added to fused scores; 0 = off."
     )
     dense_weight: float = Field(default=0.15, ge=0, description="Weight of the dense ranking in fusion.")
     bm25_k1: float = Field(default=1.2, gt=0)
