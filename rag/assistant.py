@@ -19,6 +19,9 @@ from index.base import IndexConfig, SearchBackend
 from index.embedder import Embedder
 from index.errors import IncompatibleIndexError, SearchIndexError
 from index.records import Filter, Hit, Record
+from rag.answer.citations import figures, unsupported_figures
+from rag.answer.query import rewrite as standalone_question
+from rag.answer.refusal import REFUSAL_SUGGESTION
 from rag.documents.ingest import IngestReport, ProgressCallback, check_visibility, chunk_record, ingest_paths
 from rag.documents.registry import Registry
 from rag.errors import AmbiguousDocumentError, ConfigError, LockTimeoutError, RagError
@@ -34,6 +37,19 @@ if TYPE_CHECKING:
     from rag.drafting import ReplyDraft
 
 log = logging.getLogger(__name__)
+
+# The public facade: ui/ and eval/ import these from here, never from rag.answer or index.
+__all__ = [
+    "REFUSAL_SUGGESTION",
+    "Answer",
+    "Assistant",
+    "ChainEvent",
+    "Filter",
+    "Hit",
+    "figures",
+    "standalone_question",
+    "unsupported_figures",
+]
 
 _DEFAULT: Any = object()
 
@@ -340,7 +356,7 @@ class Assistant:
             from rag.answer.backends import make_backend
             from rag.answer.chain import AnswerChain
 
-            self._chain = AnswerChain(self.search, self.docs, make_backend(self.settings), self.settings)
+            self._chain = AnswerChain(self.search, make_backend(self.settings), self.settings)
         return self._chain
 
     def stream(
@@ -390,7 +406,8 @@ class Assistant:
         from rag.answer.chain import AnswerChain
 
         wide = self.settings.model_copy(update={"max_answer_sentences": statements})
-        chain = AnswerChain(self.search, self.docs, make_backend(wide), wide, template="reply")
+        backend = self._chain.llm if self._chain is not None else make_backend(wide)
+        chain = AnswerChain(self.search, backend, wide, template="reply")
         reply: Answer | None = None
         for event in chain.stream(topic, (), "staff", flt):
             if isinstance(event, DoneEvent):

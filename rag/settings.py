@@ -52,10 +52,10 @@ class Settings(BaseSettings):
     # Retrieval
     top_k: int = Field(default=5, ge=1, le=100)
     candidates: int = Field(default=50, ge=1, description="Candidates per retriever before fusion.")
-    rrf_k: int = Field(default=5, ge=1, description="RRF constant; small k trusts top ranks.")
+    rrf_k: int = Field(default=10, ge=1, description="RRF constant; small k trusts top ranks (calibrated on real_dev).")
     bm25_weight: float = Field(default=1.0, ge=0)
     phrase_weight: float = Field(
-        default=0.5, ge=0, description="Weight of query-phrase (bigram) coverage added to fused scores; 0 = off."
+        default=0.75, ge=0, description="Weight of query-phrase (bigram) coverage added to fused scores; 0 = off."
     )
     dense_weight: float = Field(default=0.15, ge=0, description="Weight of the dense ranking in fusion.")
     bm25_k1: float = Field(default=1.2, gt=0)
@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     milvus_uri: str = Field(default="", description="Milvus URI; empty means RAG_HOME/milvus.db (milvus-lite).")
 
     # Answering
-    llm_backend: Literal["extractive", "openai", "gguf", "fake"] = "extractive"
+    llm_backend: Literal["extractive", "openai", "gguf"] = "extractive"
     llm_base_url: str = Field(default="http://127.0.0.1:8000/v1", description="OpenAI-compatible endpoint.")
     llm_model: str = "qwen2.5-7b-instruct"
     llm_api_key: SecretStr = SecretStr("")
@@ -75,7 +75,11 @@ class Settings(BaseSettings):
     llm_temperature: float = 0.1
     gguf_path: Path | None = Field(default=None, description="Local GGUF model file for llama.cpp.")
     evidence_threshold: float = Field(
-        default=0.25, ge=0, le=1, description="Minimum evidence score; below it the assistant refuses."
+        default=0.28,
+        ge=0,
+        le=2,
+        description="Minimum selector score of the best answer sentence; below it the assistant refuses"
+        " (calibrated on eval/datasets/real_dev.jsonl, see eval/README).",
     )
     max_answer_sentences: int = Field(default=3, ge=1)
     max_question_chars: int = Field(default=500, ge=10, description="Longer questions are refused with a message.")

@@ -15,8 +15,7 @@ from typing import Any
 
 import gradio as gr
 
-from index.records import Filter
-from rag.answer.refusal import REFUSAL_SUGGESTION
+from rag.assistant import REFUSAL_SUGGESTION, Filter
 from rag.errors import RagError
 from rag.events import CitationEvent, DoneEvent, DroppedEvent, RefusalEvent, TokenEvent
 from rag.feedback import FeedbackError, FeedbackStore, make_entry

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from index.records import Filter, Hit
+from rag.assistant import Filter, Hit
 from rag.events import ChainEvent
 from rag.models import DocumentRecord
 

@@ -201,9 +201,15 @@ def test_draft_writes_docx_with_cited_statements(env: dict[str, str], tmp_path: 
     assert out.exists() and out.stat().st_size > 0
 
 
-def test_draft_through_an_llm_backend_uses_the_reply_prompt_and_verifies(env: dict[str, str]) -> None:
+def test_draft_through_an_llm_backend_uses_the_reply_prompt_and_verifies(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rag.answer import backends
+    from tests.answer.fake_llm import fake_backend
+
     run(env, "ingest", str(CORPUS), "--json")
-    code, output = run({**env, "RAG_LLM_BACKEND": "fake"}, "draft", "新型储能产业发展", "--json")
+    monkeypatch.setattr(backends, "make_backend", fake_backend)  # the fake LLM lives in tests/ only
+    code, output = run({**env, "RAG_LLM_BACKEND": "openai"}, "draft", "新型储能产业发展", "--json")
     assert code == 0, output
     obj = json.loads(output)
     assert obj["refused"] is False
