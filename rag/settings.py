@@ -73,6 +73,13 @@ class Settings(BaseSettings):
     ui_port: int = 7860
     staff_user: str = Field(default="", description="Staff tab login; empty disables the staff tab.")
     staff_password: SecretStr = SecretStr("")
+    queue_size: int = Field(default=32, ge=1, description="Questions waiting in the web UI queue before it says busy.")
+
+    # HTTP API (rag serve)
+    api_token: SecretStr = Field(
+        default=SecretStr(""), description="Bearer token for the staff API routes; empty disables them."
+    )
+    max_upload_mb: float = Field(default=50.0, gt=0, description="Largest upload request the API reads.")
 
     @property
     def index_dir(self) -> Path:
