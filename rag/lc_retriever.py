@@ -9,10 +9,11 @@ inside the index query, so no invoke argument can reach an internal document.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.callbacks import AsyncCallbackManagerForRetrieverRun, CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field
@@ -51,8 +52,25 @@ class RagRetriever(BaseRetriever):
         filters: Mapping[str, Any] | Filter | None = None,
         **kwargs: Any,
     ) -> list[LCDocument]:
-        if kwargs:
-            raise TypeError(f"unexpected retriever arguments: {sorted(kwargs)}; use k= and filters=")
+        return self._search(query, k, filters, kwargs)
+
+    async def _aget_relevant_documents(
+        self,
+        query: str,
+        *,
+        run_manager: AsyncCallbackManagerForRetrieverRun,
+        k: int | None = None,
+        filters: Mapping[str, Any] | Filter | None = None,
+        **kwargs: Any,
+    ) -> list[LCDocument]:
+        # The index is synchronous (CPU-bound BM25 + FAISS): search in a worker thread, keeping the loop free.
+        return await asyncio.to_thread(self._search, query, k, filters, kwargs)
+
+    def _search(
+        self, query: str, k: int | None, filters: Mapping[str, Any] | Filter | None, extra: Mapping[str, Any]
+    ) -> list[LCDocument]:
+        if extra:
+            raise TypeError(f"unexpected retriever arguments: {sorted(extra)}; use k= and filters=")
         flt = filter_from_mapping(filters) if filters is not None else self.filters
         hits = self.retriever.search(query, k or self.k, flt, self.audience)
         return [hit_document(h) for h in hits]

@@ -56,7 +56,7 @@ class PageFixMiddleware:
             await self.app(scope, receive, send)
             return
         path = str(scope.get("path", ""))
-        if path.endswith(".js") and "/assets/" in path or not path.rsplit("/", 1)[-1].count("."):
+        if (path.endswith(".js") and "/assets/" in path) or not path.rsplit("/", 1)[-1].count("."):
             # Ask for an uncompressed body where we may rewrite it (the front-end scripts, pages).
             headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"accept-encoding"]
             scope = {**scope, "headers": headers}

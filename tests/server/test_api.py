@@ -65,7 +65,9 @@ def test_unknown_filter_key_is_rejected(live: Live) -> None:
 
 def test_search_matches_rag_search_json(live: Live) -> None:
     r = httpx.post(
-        f"{live.url}/api/search", json={"question": "规上工业总产值", "k": 2, "filters": {"region": "铜梁区"}}, timeout=30
+        f"{live.url}/api/search",
+        json={"question": "规上工业总产值", "k": 2, "filters": {"region": "铜梁区"}},
+        timeout=30,
     )
     hits = r.json()["hits"]
     assert [h["rank"] for h in hits] == [1, 2]
@@ -132,9 +134,18 @@ def test_docs_are_paged(live: Live) -> None:
     everything = httpx.get(f"{live.url}/api/docs", timeout=30).json()
     assert page["total"] == 5 and page["offset"] == 1 and page["limit"] == 2
     assert page["documents"] == everything["documents"][1:3]
-    assert {"source", "title", "doc_number", "issuer", "date", "region", "doc_type", "visibility", "chunks", "sha256"} <= set(
-        page["documents"][0]
-    )
+    assert {
+        "source",
+        "title",
+        "doc_number",
+        "issuer",
+        "date",
+        "region",
+        "doc_type",
+        "visibility",
+        "chunks",
+        "sha256",
+    } <= set(page["documents"][0])
 
 
 def test_draft_with_token(live: Live) -> None:

@@ -41,7 +41,9 @@ def test_refusal_is_a_normal_assistant_message(live: Live) -> None:
 def test_streaming_gives_the_same_content_and_citations_on_the_last_chunk(live: Live) -> None:
     c = client(live)
     plain = c.chat.completions.create(model="gov-rag", messages=[{"role": "user", "content": QUESTION}])
-    chunks = list(c.chat.completions.create(model="gov-rag", messages=[{"role": "user", "content": QUESTION}], stream=True))
+    chunks = list(
+        c.chat.completions.create(model="gov-rag", messages=[{"role": "user", "content": QUESTION}], stream=True)
+    )
     text = "".join(ch.choices[0].delta.content or "" for ch in chunks)
     assert text == plain.choices[0].message.content
     assert chunks[-1].choices[0].finish_reason == "stop"
