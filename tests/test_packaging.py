@@ -19,9 +19,13 @@ def test_every_data_file_of_the_packages_is_package_data() -> None:
         for path in (REPO / package).rglob("*"):
             if not path.is_file() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
                 continue
-            rel = path.relative_to(REPO / package).as_posix()
-            if not any(fnmatch.fnmatch(rel, g) for g in globs.get(package, [])):
-                missing.append(f"{package}/{rel}")
+            if not any(
+                path.is_relative_to(REPO.joinpath(*key.split(".")))
+                and fnmatch.fnmatch(path.relative_to(REPO.joinpath(*key.split("."))).as_posix(), g)
+                for key, patterns in globs.items()
+                for g in patterns
+            ):
+                missing.append(path.relative_to(REPO).as_posix())
     assert missing == []
     assert any(fnmatch.fnmatch("bench/questions.jsonl", g) for g in globs["eval"])
 
