@@ -525,8 +525,19 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
 @_PORT
 @click.pass_context
 def ui(ctx: click.Context, host: str | None, port: int | None) -> None:
-    """启动网页界面（市民问答 + 工作人员工作台）；与 rag serve 相同，也提供 HTTP API。例子：rag ui --port 7860"""
-    _serve(ctx, host, port)
+    """只启动网页界面（市民问答 + 工作人员工作台）。要同时提供 HTTP API，请用 rag serve。例子：rag ui --port 7860"""
+    settings = _settings(ctx)
+    try:
+        assistant = _assistant(ctx)
+    except RagError as exc:
+        _fail(str(exc))
+    from ui.app import launch
+
+    try:
+        launch(assistant, settings, host, port)  # launch falls back to RAG_UI_HOST / RAG_UI_PORT
+    except OSError as exc:  # Gradio raises OSError when the port is taken
+        where = f"{host or settings.ui_host}:{port or settings.ui_port}"
+        _fail(f"无法在 {where} 启动网页界面（{exc}）：端口可能已被占用，请用 --port 换一个端口。")
 
 
 @cli.command(name="ensure-sample")
