@@ -19,7 +19,7 @@ import click
 
 from index.records import Filter, Hit
 from rag.errors import RagError
-from rag.models import VISIBILITIES, Answer
+from rag.models import VISIBILITIES, Answer, DocumentRecord
 from rag.settings import Settings
 
 if TYPE_CHECKING:
@@ -238,7 +238,7 @@ def visibility(ctx: click.Context, source: str, visibility: str) -> None:
 def docs(ctx: click.Context, as_json: bool) -> None:
     """列出已入库文档及其元数据（标题、文号、发文机关、日期、地区、类型）。"""
     try:
-        records = _assistant(ctx).docs()
+        records = _catalog(_settings(ctx))
     except RagError as exc:
         _fail(str(exc))
     if as_json:
@@ -253,6 +253,20 @@ def docs(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"    {m.title}")
         if m.doc_number or m.issuer:
             click.echo(f"    {m.doc_number or ''}  {m.issuer or ''}  {m.region or ''}")
+
+
+def _catalog(settings: Settings) -> list[DocumentRecord]:
+    """The documents as the registry lists them. Listing needs neither the embedding model nor the
+    index, so `rag docs` works whatever RAG_EMBED_MODEL says and never loads a model."""
+    from rag.documents.registry import Registry
+
+    if not settings.registry_path.is_file():
+        return []
+    registry = Registry(settings.registry_path)
+    try:
+        return registry.all()
+    finally:
+        registry.close()
 
 
 def _hit_json(rank: int, hit: Hit) -> dict[str, Any]:
