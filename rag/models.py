@@ -29,6 +29,7 @@ class LoadedFile:
     encoding: str  # utf-8, gb18030, docx, pdf, html
     sha256: str  # of the file bytes
     kind: str  # txt, md, html, docx, pdf
+    page_titles: tuple[str, ...] = ()  # an HTML page's <title>, og:title, <meta name="ArticleTitle">
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,104 @@
+"""The issuing authority as a document's opening names it.
+
+    高平市水务局关于高平市政协七届三次会议第261号提案的答复   -> 高平市水务局 (title opening)
+    中共中央办公厅、国务院办公厅印发《…》                          -> 中共中央办公厅、国务院办公厅
+    (2022年12月28日竹山县第十九届人民代表大会第二次会议通过)    -> 竹山县第十九届人民代表大会第二次会议
+    吉林省长春市人民政府   (an organisation line in the header)  -> 吉林省长春市人民政府
+    现在,我代表南开区人民政府,向大会作政府工作报告             -> 南开区人民政府
+
+A session of a people's congress or a plenary session adopts in its own name; a standing committee's
+ordinary sitting ("…常委会第十六次会议") adopts in the committee's name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.documents.meta.labels import Found
+from rag.documents.meta.orgs import ends_like_org, is_org
+from rag.documents.meta.page import Page, make_line
+from rag.documents.meta.titles import is_breadcrumb
+
+RULE = "opening"
+_VERB = re.compile(r"关于|关於|对|印发|转发")
+_LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}年(?:度)?")
+_ADOPTION = re.compile(
+    r"^[(（]\s*(?:经\s*)?(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:在\s*)?(.{4,50}?)(?:审议)?通过\s*[)）]?"
+)
+_SITTING = re.compile(r"第[一二三四五六七八九十百\d]+次会议$")
+_PLENARY = re.compile(r"(?:全体会议|代表大会第[一二三四五六七八九十\d]+次会议)$")
+_REPRESENT = re.compile(r"我(?:们)?(?:谨)?代表([^,，。；;向]{3,40}?)[,，向]")
+
+
+def title_opening(title: str) -> Found | None:
+    """The organisation a title opens with, before 关于/对/印发/转发."""
+    line = make_line(0, title)
+    m = _VERB.search(line.key)
+    if m and m.start() >= 2:
+        prefix = line.key[: m.start()].strip()
+        if is_org(prefix) or _is_session(prefix):
+            return Found("issuer", line.span(0, m.start()), RULE)
+    return None
+
+
+def title_lead_org(title: str) -> Found | None:
+    """A title that starts with its author's name ("2016年越秀区人民政府换届工作报告"): the weakest reading."""
+    line = make_line(0, title)
+    key = line.key
+    offset = 0
+    year = _LEADING_YEAR.match(key)
+    if year:
+        offset = year.end()
+    for end in range(min(len(key), offset + 30), offset + 2, -1):
+        if ends_like_org(key[offset:end]) and is_org(key[offset:end]) and end < len(key):
+            return Found("issuer", line.span(offset, end), f"{RULE}:title_lead")
+    return None
+
+
+def _is_session(text: str) -> bool:
+    return bool(_PLENARY.search(text)) or (bool(_SITTING.search(text)) and is_org(_SITTING.sub("", text)))
+
+
+def adopting_body(page: Page) -> Found | None:
+    """The meeting an adoption note says adopted the text."""
+    for line in page.lines[:6]:
+        m = _ADOPTION.match(line.key.replace(" ", "") if len(line.key) < 80 else line.key[:80])
+        if not m:
+            continue
+        body = m.group(1)
+        if _PLENARY.search(body):
+            return Found("issuer", _written(line, body), f"{RULE}:adoption", line.index)
+        committee = _SITTING.sub("", body)
+        if committee != body and is_org(committee):
+            return Found("issuer", _written(line, committee), f"{RULE}:adoption", line.index)
+    return None
+
+
+def _written(line: object, folded: str) -> str:
+    from rag.documents.meta.page import Line
+
+    assert isinstance(line, Line)
+    compact = line.key.replace(" ", "")
+    start = compact.find(folded)
+    if start < 0:
+        return folded
+    # map back through a space-free copy of the written text
+    written = line.text.replace(" ", "")
+    return written[start : start + len(folded)]
+
+
+def head_org_line(page: Page) -> Found | None:
+    """An organisation's name standing alone on a line above the body (not in a breadcrumb)."""
+    for line in page.lines[: min(page.first_prose, 15)]:
+        if is_org(line.key) and not is_breadcrumb(line.key):
+            return Found("issuer", line.text, f"{RULE}:head_line", line.index)
+    return None
+
+
+def representative(page: Page) -> Found | None:
+    """"我代表××人民政府": a report or speech given in the name of a body."""
+    for line in page.lines[:12]:
+        m = _REPRESENT.search(line.key)
+        if m and is_org(m.group(1)) and not m.group(1).startswith(("市", "县", "区", "省")):
+            return Found("issuer", line.span(m.start(1), m.end(1)), f"{RULE}:represent", line.index)
+    return None
