@@ -20,6 +20,7 @@ class PageVocab:
     labels: dict[str, tuple[str, ...]]  # field -> labels (simplified), longest first
     page_meta_labels: tuple[str, ...]
     site_words: tuple[str, ...]
+    official_markers: tuple[str, ...]
     breadcrumb_cues: tuple[str, ...]
     breadcrumb_separators: tuple[str, ...]
     nav_words: frozenset[str]
@@ -52,6 +53,7 @@ def page_vocab() -> PageVocab:
         labels=labels,
         page_meta_labels=_longest_first(raw["labels"]["page_meta"]),
         site_words=_longest_first(raw["title"]["site_words"]),
+        official_markers=_longest_first(raw["title"]["official_markers"]),
         breadcrumb_cues=_longest_first(raw["title"]["breadcrumb_cues"]),
         breadcrumb_separators=tuple(raw["title"]["breadcrumb_separators"]),
         nav_words=frozenset(raw["title"]["nav_words"]),

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from rag.documents.meta.labels import Found, label_hits, starts_with_label
-from rag.documents.meta.orgs import is_org
+from rag.documents.meta.orgs import is_org, is_place
 from rag.documents.meta.page import Line, Page, make_line
 from rag.documents.meta.titles import (
     MIN_TITLE_CHARS,
@@ -123,6 +123,18 @@ def _flattened(line: Line) -> str | None:
     return line.span(0, best)
 
 
+def _from_marker(title: str) -> str:
+    """"发布了关于2022年清明节放假的通知" -> "关于…": before 关于 stands the issuer or nothing."""
+    line = make_line(0, title)
+    m = re.search(r"关于|关於", line.key)
+    if m and m.start() > 0:
+        prefix = line.key[: m.start()].strip()
+        rest = line.span(m.start(), len(line.key))
+        if not (is_org(prefix) or is_place(prefix) or re.search(r"会议$", prefix)) and complete(rest):
+            return rest
+    return title
+
+
 def body_title(page: Page) -> Found | None:
     lines = list(page.lines[:HEAD_LINES])
     blocks: list[tuple[str, int, int]] = []  # text, first line, last line
@@ -139,18 +151,19 @@ def body_title(page: Page) -> Found | None:
     def found(text: str, line: int, rule: str) -> Found:
         return Found("title", clean_title(text), f"{RULE}:{rule}", line)
 
-    for text, first, last in blocks:  # 1. above a date note
+    head = [b for b in blocks if b[1] <= page.body_start]
+    for text, first, last in head:  # 1. above a date note
         nxt = _next_content(lines, last)
         if nxt is not None and is_date_note(nxt) and complete(clean_title(text)) and len(text) >= 4:
             return found(text, first, "date_note")
-    for text, first, last in blocks:  # 2. above the page's publication line
+    for text, first, last in head:  # 2. above the page's publication line
         nxt = _next_content(lines, last)
         if nxt is not None and is_page_meta(nxt) and complete(clean_title(text)) and len(text) >= 4:
             return found(text, first, "page_meta")
     for text, first, _ in blocks:  # 3. the first official title
-        cleaned = clean_title(text)
+        cleaned = _from_marker(clean_title(text))
         if closing_type(cleaned) and complete(cleaned) and _OFFICIAL.match(make_line(0, cleaned).key):
-            return found(text, first, "official")
+            return found(cleaned, first, "official")
     if lines:  # 4. a flattened first line
         flat = _flattened(lines[0])
         if flat:

@@ -24,13 +24,21 @@ from rag.documents.meta.doc_type import find_doc_type
 from rag.documents.meta.html_head import head_title
 from rag.documents.meta.key_value import header_fields
 from rag.documents.meta.labels import Found
-from rag.documents.meta.opening import adopting_body, head_org_line, representative, title_lead_org, title_opening
-from rag.documents.meta.orgs import is_org
+from rag.documents.page_vocab import page_vocab
+from rag.documents.meta.opening import (
+    adopting_body,
+    byline,
+    head_org_line,
+    representative,
+    title_lead_org,
+    title_opening,
+)
+from rag.documents.meta.orgs import is_name, is_org
 from rag.documents.meta.page import Page, make_line, read_page
 from rag.documents.meta.region import find_region
 from rag.documents.meta.signature import signature_fields, signer_lines
 from rag.documents.meta.source_line import site_owner, source_fields
-from rag.documents.meta.titles import title_like
+from rag.documents.meta.titles import complete, title_like
 from rag.documents.meta.value_list import value_list_fields
 from rag.lang import dates
 from rag.models import CleanText, DocMeta, LoadedFile
@@ -43,7 +51,21 @@ def _first(found: Iterable[Found | None], field: str) -> Found | None:
 
 
 def _org_ok(f: Found) -> bool:
-    return is_org(make_line(0, f.value).key)
+    """A reading names an issuer: an organisation; a labelled cell may hold a name cut short; a meeting
+    that adopted the text and a news agency's credit are issuers in their own right."""
+    key = make_line(0, f.value).key
+    if f.rule in ("key_value", "value_list"):
+        return is_name(key) and not _holds_label(key)
+    if f.rule.endswith((":adoption", ":credit")):
+        return True
+    return is_org(key)
+
+
+def _holds_label(value: str) -> bool:
+    """A header cell whose "value" is the next row's labels ("答复日期 答复内容")."""
+    vocab = page_vocab()
+    words = [lb for name in ("date", "publish_date", "other") for lb in vocab.labels[name] if len(lb) >= 2]
+    return any(w in value for w in words)
 
 
 def _date(f: Found) -> tuple[str, str] | None:
@@ -59,7 +81,11 @@ def extract(loaded: LoadedFile, cleaned: CleanText) -> DocMeta:
 
     title_f = _first(
         [
-            *(f for f in header if f.field == "title" and title_like(make_line(0, f.value), min_chars=4)),
+            *(
+                f
+                for f in header
+                if f.field == "title" and title_like(make_line(0, f.value), min_chars=4) and complete(f.value)
+            ),
             head_title(page),
             body_title(page),
         ],
@@ -84,6 +110,7 @@ def extract(loaded: LoadedFile, cleaned: CleanText) -> DocMeta:
         adopting_body(page),
         *(f for f in signature if f.field == "issuer"),
         head_org_line(page),
+        byline(page),
         representative(page),
         *source_fields(page, sources),
         title_lead_org(title) if title_f else None,
@@ -97,6 +124,7 @@ def extract(loaded: LoadedFile, cleaned: CleanText) -> DocMeta:
         *(f for f in header if f.field == "date"),
         *date_rules.beside_doc_number(page),
         *date_rules.date_notes(page),
+        *date_rules.date_lines_under_title(page),
         *(f for f in header if f.field == "publish_date"),
         *date_rules.page_meta_dates(page),
         date_rules.lead_date(page),

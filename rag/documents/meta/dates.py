@@ -12,7 +12,9 @@ import re
 
 from rag.documents.meta.body_title import is_date_note, is_page_meta
 from rag.documents.meta.labels import Found
+from rag.documents.meta.orgs import first_org
 from rag.documents.meta.page import Page
+from rag.documents.meta.titles import closing_type, is_date_line
 from rag.documents.page_vocab import page_vocab
 from rag.lang import dates, doc_numbers
 
@@ -28,6 +30,22 @@ def date_notes(page: Page) -> list[Found]:
         if is_date_note(line):
             d = dates(line.key)[0]
             out.append(Found("date", d.iso, f"{RULE}:note", line.index, d.precision))
+    return out
+
+
+def date_lines_under_title(page: Page) -> list[Found]:
+    """A date alone on a line in the header, right under the title or the issuer's name
+    ("江西省统计局  国家统计局江西调查总队" / "2023年3月28日"): the document's own date."""
+    out = []
+    lines = page.lines
+    for line in lines[1 : min(page.first_prose, HEAD_LINES)]:
+        prev = lines[line.index - 1]
+        if not is_date_line(line.key) or any(w in line.key for w in page_vocab().not_document_date):
+            continue
+        if first_org(prev.key) is not None or closing_type(prev.key):
+            d = dates(line.key)[0]
+            if d.precision == "day":
+                out.append(Found("date", d.iso, f"{RULE}:under_title", line.index, d.precision))
     return out
 
 

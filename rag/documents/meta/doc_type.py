@@ -13,9 +13,9 @@ import re
 from functools import lru_cache
 
 from rag.documents.meta.page import Page
-from rag.documents.meta.titles import closing_type
+from rag.documents.meta.body_title import is_page_meta
+from rag.documents.meta.titles import closing_type, closing_words
 from rag.documents.page_vocab import page_vocab
-from rag.lang import vocab
 
 _OFFICIAL = re.compile(r"关于|关於|印发|转发")
 
@@ -23,7 +23,7 @@ _OFFICIAL = re.compile(r"关于|关於|印发|转发")
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, list[re.Pattern[str]]]:
     cfg = page_vocab().doc_type
-    words = "|".join(re.escape(w) for w, _ in vocab().doc_types)
+    words = "|".join(re.escape(w) for w, _ in closing_words())
     out: dict[str, list[re.Pattern[str]]] = {}
     for name in ("formulas", "transmittal", "adoption", "report", "speech", "news_strong", "news_weak"):
         raw = cfg.get(name, [])
@@ -33,12 +33,13 @@ def _patterns() -> dict[str, list[re.Pattern[str]]]:
 
 
 def _type_of_word(word: str) -> str | None:
-    return dict(vocab().doc_types).get(word)
+    return dict(closing_words()).get(word)
 
 
 def _lead_text(page: Page) -> str:
-    prose = [ln.key for ln in page.lines[:15] if ln.is_prose]
-    return prose[0] if prose else ""
+    """The first paragraph of running text (a news report's lead)."""
+    start = page.body_start
+    return page.lines[start].key if start < len(page.lines) else ""
 
 
 def _any(name: str, text: str) -> bool:
@@ -48,16 +49,22 @@ def _any(name: str, text: str) -> bool:
 def find_doc_type(title: str | None, page: Page) -> str:
     cfg = page_vocab().doc_type
     lead = _lead_text(page)
-    official = bool(title and _OFFICIAL.search(title))
-    if not official and lead and _any("news_strong", lead):
+    if lead and _any("news_strong", lead):
         return str(cfg["news_type"])
     if title:
+        official = bool(_OFFICIAL.search(title))
+        weak_news = bool(lead) and _any("news_weak", lead[:80])
         typed = closing_type(title)
-        if typed:
+        if typed and (official or not weak_news):
             return typed
-        if lead and _any("news_weak", lead[:80]):
+        if not official and (weak_news or _has_page_meta(page)):
             return str(cfg["news_type"])
     return _from_formulas(page, lead)
+
+
+def _has_page_meta(page: Page) -> bool:
+    """A publication line ("发布时间: … 来源: …") above the body: the page is an article."""
+    return any(is_page_meta(ln) for ln in page.lines[: page.body_start])
 
 
 def _from_formulas(page: Page, lead: str) -> str:
@@ -73,7 +80,7 @@ def _from_formulas(page: Page, lead: str) -> str:
         if m and _type_of_word(m.group("type")):
             return _type_of_word(m.group("type")) or str(cfg["fallback_type"])
     if _any("transmittal", body):
-        return _type_of_word("通知") or str(cfg["fallback_type"])
+        return str(cfg["transmittal_type"])
     if any(p.search(ln.key) for ln in page.lines[:3] for p in _patterns()["speech"]):
         return str(cfg["speech_type"])
     if lead and (_any("news_weak", lead[:80]) or _any("news_strong", lead)):

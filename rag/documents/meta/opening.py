@@ -15,12 +15,13 @@ from __future__ import annotations
 import re
 
 from rag.documents.meta.labels import Found
-from rag.documents.meta.orgs import ends_like_org, is_org
+from rag.documents.meta.orgs import first_org, is_org
 from rag.documents.meta.page import Page, make_line
 from rag.documents.meta.titles import is_breadcrumb
+from rag.documents.page_vocab import page_vocab
+from rag.lang import gazetteer, vocab
 
 RULE = "opening"
-_VERB = re.compile(r"关于|关於|对|印发|转发")
 _LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}年(?:度)?")
 _ADOPTION = re.compile(
     r"^[(（]\s*(?:经\s*)?(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:在\s*)?(.{4,50}?)(?:审议)?通过\s*[)）]?"
@@ -33,7 +34,7 @@ _REPRESENT = re.compile(r"我(?:们)?(?:谨)?代表([^,，。；;向]{3,40}?)[,�
 def title_opening(title: str) -> Found | None:
     """The organisation a title opens with, before 关于/对/印发/转发."""
     line = make_line(0, title)
-    m = _VERB.search(line.key)
+    m = re.search("|".join(map(re.escape, page_vocab().official_markers)), line.key)
     if m and m.start() >= 2:
         prefix = line.key[: m.start()].strip()
         if is_org(prefix) or _is_session(prefix):
@@ -42,16 +43,33 @@ def title_opening(title: str) -> Found | None:
 
 
 def title_lead_org(title: str) -> Found | None:
-    """A title that starts with its author's name ("2016年越秀区人民政府换届工作报告"): the weakest reading."""
+    """A title that starts with its author's name ("2016年越秀区人民政府换届工作报告"): the weakest
+    reading, so the name must name a place and is the shortest organisation prefix."""
     line = make_line(0, title)
     key = line.key
     offset = 0
     year = _LEADING_YEAR.match(key)
     if year:
         offset = year.end()
-    for end in range(min(len(key), offset + 30), offset + 2, -1):
-        if ends_like_org(key[offset:end]) and is_org(key[offset:end]) and end < len(key):
+    for end in range(offset + 3, min(len(key), offset + 30)):
+        name = key[offset:end]
+        if is_org(name) and gazetteer().find(name):
             return Found("issuer", line.span(offset, end), f"{RULE}:title_lead")
+    return None
+
+
+def byline(page: Page) -> Found | None:
+    """A speaker's byline under the title: "北京市人民代表大会常务委员会代表联络室主任李文" -> the body."""
+    roles = "|".join(map(re.escape, sorted(vocab().role_words, key=len, reverse=True)))
+    pattern = re.compile(rf"^(.{{4,40}}?)(?:{roles})\s*[\u4e00-\u9fff]{{2,3}}$")
+    for line in page.lines[: min(page.first_prose, 12)]:
+        m = pattern.match(line.key.replace(" ", ""))
+        if not m:
+            continue
+        unit = m.group(1)
+        for end in range(len(unit), 2, -1):
+            if is_org(unit[:end]):
+                return Found("issuer", _written(line, unit[:end]), f"{RULE}:byline", line.index)
     return None
 
 
@@ -88,10 +106,14 @@ def _written(line: object, folded: str) -> str:
 
 
 def head_org_line(page: Page) -> Found | None:
-    """An organisation's name standing alone on a line above the body (not in a breadcrumb)."""
+    """An organisation's name standing alone on a line above the body (not in a breadcrumb); of
+    several side by side ("万载县统计局    国家统计局万载调查队"), the first."""
     for line in page.lines[: min(page.first_prose, 15)]:
-        if is_org(line.key) and not is_breadcrumb(line.key):
-            return Found("issuer", line.text, f"{RULE}:head_line", line.index)
+        if is_breadcrumb(line.key):
+            continue
+        org = first_org(line.key)
+        if org is not None and len(org) >= len(line.key.split("  ")[0].strip()):
+            return Found("issuer", _written(line, org), f"{RULE}:head_line", line.index)
     return None
 
 

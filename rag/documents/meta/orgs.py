@@ -26,7 +26,7 @@ def _suffix_pattern() -> re.Pattern[str]:
 
 # TODO(lang): units that vocab().org_suffixes may not close on yet (政府办, 提案委, 交警大队, 党组);
 # remove once lang's list has them.
-_EXTRA_SUFFIXES = ("办", "委", "大队", "支队", "中队", "行署", "党组", "政协", "人大常委会")
+_EXTRA_SUFFIXES = ("办", "委", "大队", "支队", "中队", "行署", "党组", "政协", "人大常委会", "中央")
 
 
 def ends_like_org(text: str) -> bool:
@@ -48,9 +48,33 @@ def is_org(text: str) -> bool:
     )
 
 
+def is_name(text: str) -> bool:
+    """A value a labelled issuer cell may hold: a name, even one cut short ("…住房和城乡建设")."""
+    name = text.strip()
+    han = sum(1 for ch in name if "\u4e00" <= ch <= "\u9fff")
+    return (
+        2 <= len(name) <= ORG_MAX_CHARS
+        and han >= 0.6 * len(name.replace(" ", ""))
+        and not SENTENCE_END.search(name)
+        and not _NON_NAME.search(name)
+        and name not in page_vocab().not_issuers
+    )
+
+
 def first_org(text: str) -> str | None:
     """The first of several organisations laid out side by side ("青海省卫生厅      青海省发展和改革委员会")."""
     for part in re.split(r"\s{2,}", text.strip()):
         if is_org(part):
             return part.strip()
     return None
+
+
+def is_place(text: str) -> bool:
+    """A place's or a sub-county unit's name, whole: "南湾街道", "仪陇县"."""
+    from rag.lang import gazetteer
+
+    name = text.strip()
+    mentions = gazetteer().find(name)
+    if mentions and mentions[0].start == 0 and mentions[-1].end == len(name):
+        return True
+    return 2 < len(name) <= 12 and name.endswith(page_vocab().sub_county_units) and not SENTENCE_END.search(name)

@@ -26,6 +26,7 @@ _LETTER_SPACED = re.compile(r"^[\u4e00-\u9fff](?: [\u4e00-\u9fff])+$")
 # Sentence punctuation: a line holding one is prose, not a title, label or menu entry.
 SENTENCE_END = re.compile(r"[。！？!?；;]")
 CLAUSE = re.compile(r"[，,、]")
+BODY_MIN_CHARS = 20
 
 
 @lru_cache(maxsize=8192)
@@ -77,12 +78,20 @@ class Page:
         """Index of the first prose line (where the body starts); len(lines) when there is none."""
         return next((ln.index for ln in self.lines if ln.is_prose), len(self.lines))
 
+    @property
+    def body_start(self) -> int:
+        """Index of the first paragraph of running text (a greeting "您好,欢迎访问!" is not one)."""
+        return next((ln.index for ln in self.lines if ln.is_prose and len(ln.key) >= BODY_MIN_CHARS), len(self.lines))
+
     def after(self, index: int, limit: int = 1) -> list[Line]:
         return list(self.lines[index + 1 : index + 1 + limit])
 
 
+_LOST_SPACES = re.compile(r"\?{3,}")  # full-width spaces a mis-decoding turned into "???"
+
+
 def _normalise_line(raw: str) -> str:
-    text = _SPACE.sub(" ", raw).strip()
+    text = _SPACE.sub(" ", _LOST_SPACES.sub(" ", raw)).strip()
     text = _BULLET.sub("", text).strip()
     text = text.strip("|｜").strip()
     if _LETTER_SPACED.match(text):

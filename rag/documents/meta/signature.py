@@ -22,7 +22,7 @@ from rag.documents.page_vocab import page_vocab
 from rag.lang import DateMention, dates
 
 RULE = "signature"
-SIGNER_WITHIN = 4  # lines above the date where the signer may stand
+SIGNER_WITHIN = 8  # lines above the date where the signer may stand
 
 
 @dataclass(frozen=True)
@@ -33,13 +33,16 @@ class Signature:
 
 
 def _signer(lines: tuple[Line, ...], date_index: int) -> str | None:
+    """The first signer of the block above the date: its topmost organisation line."""
+    signer = None
     for line in reversed(lines[max(0, date_index - SIGNER_WITHIN) : date_index]):
         org = first_org(line.key)
         if org is not None:
-            return line.span(*_span_of(line, org))
-        if line.is_prose or label_hits(line):
-            return None
-    return None
+            signer = line.span(*_span_of(line, org))
+            continue
+        if signer is not None or line.is_prose or label_hits(line):
+            break
+    return signer
 
 
 def _span_of(line: Line, folded: str) -> tuple[int, int]:

@@ -19,7 +19,8 @@ from rag.documents.page_vocab import page_vocab
 
 RULE = "source_line"
 _TRAILING_TIME = re.compile(r"\s*(?:19|20)\d{2}[-/.年].*$")
-_CREDIT = re.compile(r"(?:^|[\s。，,)）])([\u4e00-\u9fff]{2,10}(?:网|报|台|社))讯")
+_CREDIT = re.compile(r"(?:网|报|台|社)讯")
+CREDIT_MAX_CHARS = 10
 _WIRE = re.compile(r"据([\u4e00-\u9fff]{2,8}?社)")
 
 
@@ -37,6 +38,19 @@ def source_issuer(value: str) -> str | None:
     return None
 
 
+def _credit(key: str) -> tuple[int, int] | None:
+    """"…文成新闻网讯(记者…)": the outlet's name starts with a place ("本网讯" names none)."""
+    from rag.lang import gazetteer
+
+    for m in _CREDIT.finditer(key):
+        end = m.end() - 1
+        for start in range(max(0, end - CREDIT_MAX_CHARS), end - 2):
+            mentions = gazetteer().find(key[start:end])
+            if mentions and mentions[0].start == 0:
+                return start, end
+    return None
+
+
 def source_fields(page: Page, sources: list[Found]) -> list[Found]:
     """Issuers read from the page's source values, then from news credits."""
     found = []
@@ -45,9 +59,9 @@ def source_fields(page: Page, sources: list[Found]) -> list[Found]:
         if org:
             found.append(Found("issuer", org, RULE, src.line))
     for line in page.lines[:12]:
-        m = _CREDIT.search(line.key)
-        if m and m.group(1) not in page_vocab().not_issuers and not m.group(1).startswith("本"):
-            found.append(Found("issuer", line.span(m.start(1), m.end(1)), f"{RULE}:credit", line.index))
+        credit = _credit(line.key)
+        if credit is not None:
+            found.append(Found("issuer", line.span(*credit), f"{RULE}:credit", line.index))
             break
         m = _WIRE.search(line.key)
         if m:

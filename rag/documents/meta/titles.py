@@ -10,6 +10,7 @@ and the 《》 a mirror wraps it in.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rag.documents.meta.labels import label_hits
 from rag.documents.meta.orgs import is_org
@@ -24,12 +25,14 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _WIDE_GAP = re.compile(r"\S\s{3,}\S")
 _TRAILING_PAREN = re.compile(r"\s*[(（][^()（）]{1,20}[)）]\s*$")
 _TRAILING_QUOTE = re.compile(r"\s*《[^《》]+》\s*$")
-_EMPTY_BRACKETS = re.compile(r"\s*(?:\[\]|【】|\(\)|（）)+\s*$")
+_EMPTY_BRACKETS = re.compile(r"\s*(?:\[\d{0,2}\]|【】|\(\)|（）)+\s*$")  # "[]", footnote marks "[1]"
 _SITE_SEPARATOR = re.compile(r"\s*(?:_|\||｜|\s-\s|(?<=[\u4e00-\u9fff])-(?=[\u4e00-\u9fff]))\s*")
 _COLUMN_PREFIX = re.compile(r"^(?:【[^【】]{1,8}】|[^\s:：|｜丨【《]{1,6}[:：|｜丨])\s*")
 # "第二版:两会·聚焦": a short label and a short value, not a title.
 _KEY_VALUE_ROW = re.compile(r"^[\u4e00-\u9fff ]{1,6}[:：].{0,8}$")
 _COMMA = re.compile(r"[，,]")
+# A numbered heading of the body ("一、总体要求", "1.总则", "第一章 总则") is never the title.
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}\s*[.、．]\s*\S|第[一二三四五六七八九十\d]+[章节条])")
 _PARENTHESISED = re.compile(r"^[(（][^()（）]*[)）]$")
 _LEADING_DAY = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _OPENERS = "《〈“(（[【"
@@ -49,6 +52,17 @@ def _balanced(text: str) -> bool:
     return all(v == 0 for v in depth.values())
 
 
+@lru_cache(maxsize=1)
+def closing_words() -> tuple[tuple[str, str], ...]:
+    """(closing word, doc_type), longest first: vocab().doc_types plus page_vocab's TODO(lang) extras."""
+    extra = page_vocab().doc_type.get("extra_closings", [])
+    assert isinstance(extra, list)
+    pairs = dict(vocab().doc_types)
+    for word, doc_type in extra:
+        pairs.setdefault(str(word), str(doc_type))
+    return tuple(sorted(pairs.items(), key=lambda p: len(p[0]), reverse=True))
+
+
 def closing_type(title: str) -> str | None:
     """The doc_type a title's closing words name (…的通知 -> 通知), looking past "(试行)", "(2021—2025年)"
     and a trailing quoted name (…的答复函《关于…的建议》)."""
@@ -59,7 +73,7 @@ def closing_type(title: str) -> str | None:
             break
         text = stripped
     text = text.rstrip("”\"'》")
-    for ending, doc_type in vocab().doc_types:
+    for ending, doc_type in closing_words():
         if text.endswith(ending):
             return doc_type
     return None
@@ -89,7 +103,7 @@ def is_file_name(key: str) -> bool:
 
 def is_date_line(key: str) -> bool:
     mentions = dates(key)
-    return bool(mentions) and len(re.sub(r"[\d\s:\-./年月日时分秒星期一二三四五六日天〇○零十上下午]", "", key)) <= 1
+    return bool(mentions) and len(re.sub(r"[\d\s:\-./年月日时分秒星期一二三四五六日天〇○零十上下午OoＯ|{}]", "", key)) <= 1
 
 
 def is_doc_number_line(key: str) -> bool:
@@ -106,7 +120,7 @@ def title_like(line: Line, min_chars: int = MIN_TITLE_CHARS) -> bool:
         return False
     if _COMMA.search(key) and len(key) > 40:
         return False
-    if _PARENTHESISED.match(key) or _LEADING_DAY.match(key):
+    if _PARENTHESISED.match(key) or _LEADING_DAY.match(key) or _HEADING.match(key) or key.startswith(("——", "--")):
         return False
     han = len(_HAN.findall(key))
     if han < 0.5 * len(key.replace(" ", "")):
