@@ -44,6 +44,7 @@ from rag.lang import dates
 from rag.models import CleanText, DocMeta, LoadedFile
 
 log = logging.getLogger(__name__)
+HEAD_LINES = 12  # header lines read for an opening "××印发《…》" above the title
 
 
 def _first(found: Iterable[Found | None], field: str) -> Found | None:
@@ -107,6 +108,7 @@ def extract(loaded: LoadedFile, cleaned: CleanText) -> DocMeta:
     issuer_readings: list[Found | None] = [
         *(f for f in header if f.field == "issuer"),
         title_opening(title) if title_f else None,
+        *(title_opening(ln.text) for ln in page.lines[: min(page.body_start, HEAD_LINES)]),
         adopting_body(page),
         *(f for f in signature if f.field == "issuer"),
         head_org_line(page),

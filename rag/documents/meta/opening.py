@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from rag.documents.meta.labels import Found
-from rag.documents.meta.orgs import first_org, is_org
+from rag.documents.meta.orgs import first_org, is_org, is_place
 from rag.documents.meta.page import Page, make_line
 from rag.documents.meta.titles import is_breadcrumb
 from rag.documents.page_vocab import page_vocab
@@ -28,6 +28,7 @@ _ADOPTION = re.compile(
 )
 _SITTING = re.compile(r"第[一二三四五六七八九十百\d]+次会议$")
 _PLENARY = re.compile(r"(?:全体会议|代表大会第[一二三四五六七八九十\d]+次会议)$")
+_PERSON_TITLE_ENDS = ("长", "主任", "书记", "主席")
 _REPRESENT = re.compile(r"我(?:们)?(?:谨)?代表([^,，。；;向]{3,40}?)[,，向]")
 
 
@@ -37,7 +38,7 @@ def title_opening(title: str) -> Found | None:
     m = re.search("|".join(map(re.escape, page_vocab().official_markers)), line.key)
     if m and m.start() >= 2:
         prefix = line.key[: m.start()].strip()
-        if is_org(prefix) or _is_session(prefix):
+        if (is_org(prefix) and not is_place(prefix)) or _is_session(prefix):
             return Found("issuer", line.span(0, m.start()), RULE)
     return None
 
@@ -53,14 +54,16 @@ def title_lead_org(title: str) -> Found | None:
         offset = year.end()
     for end in range(offset + 3, min(len(key), offset + 30)):
         name = key[offset:end]
-        if is_org(name) and gazetteer().find(name):
+        places = gazetteer().find(name)
+        if is_org(name) and places and places[0].start == 0 and not is_place(name):
             return Found("issuer", line.span(offset, end), f"{RULE}:title_lead")
     return None
 
 
 def byline(page: Page) -> Found | None:
     """A speaker's byline under the title: "北京市人民代表大会常务委员会代表联络室主任李文" -> the body."""
-    roles = "|".join(map(re.escape, sorted(vocab().role_words, key=len, reverse=True)))
+    titles = [w for w in vocab().role_words if w.endswith(_PERSON_TITLE_ENDS)]  # 主任 局长, not 局 委
+    roles = "|".join(map(re.escape, sorted(titles, key=len, reverse=True)))
     pattern = re.compile(rf"^(.{{4,40}}?)(?:{roles})\s*[\u4e00-\u9fff]{{2,3}}$")
     for line in page.lines[: min(page.first_prose, 12)]:
         m = pattern.match(line.key.replace(" ", ""))

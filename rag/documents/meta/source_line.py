@@ -30,12 +30,11 @@ def source_issuer(value: str) -> str | None:
     if not text:
         return None
     key = make_line(0, text).key
-    if is_org(key):
-        return text
     for suffix in page_vocab().site_suffixes:
-        if key.endswith(suffix) and is_org(key[: -len(suffix)]):
-            return text[: len(text) - len(suffix)]
-    return None
+        if key.endswith(suffix):
+            owner = key[: -len(suffix)]
+            return text[: len(owner)] if is_org(owner) else None
+    return text if is_org(key) else None
 
 
 def _credit(key: str) -> tuple[int, int] | None:

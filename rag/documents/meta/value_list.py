@@ -54,4 +54,8 @@ def _read_value(line: Line) -> list[Found]:
         return [Found("publish_date", mentions[0].iso, RULE, line.index)]
     if is_org(key):
         return [Found("issuer", line.text, RULE, line.index)]
-    return [Found("title", line.text, RULE, line.index)] if len(key) >= 8 else []
+    from rag.documents.meta.titles import closing_type, complete
+
+    if len(key) >= 8 and closing_type(key) and complete(key):
+        return [Found("title", line.text, RULE, line.index)]
+    return []
