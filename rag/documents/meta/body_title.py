@@ -9,7 +9,8 @@ above a "关于" line is the title's first part ("高平市水务局" + "关于�
 2. the block right above the page's own publication line ("发布时间: …", "来源: …", "2019-03-18 11:49");
 3. the first official title: "[机关]关于…<文种>", "[机关]印发/转发…<文种>", "对…的答复";
 4. a flattened first line: the title runs into its 文号 or its first sentence;
-5. the first title-like line of the page.
+5. a headline followed by its "——" subtitle (joined);
+6. the first title-like line of the page.
 """
 
 from __future__ import annotations
@@ -123,6 +124,10 @@ def _flattened(line: Line) -> str | None:
     return line.span(0, best)
 
 
+def _subtitle(line: Line) -> bool:
+    return title_like(make_line(line.index, line.text.lstrip("—- ")), min_chars=4)
+
+
 def _from_marker(title: str) -> str:
     """"发布了关于2022年清明节放假的通知" -> "关于…": before 关于 stands the issuer or nothing."""
     line = make_line(0, title)
@@ -168,7 +173,11 @@ def body_title(page: Page) -> Found | None:
         flat = _flattened(lines[0])
         if flat:
             return found(flat, 0, "flattened")
-    for text, first, _ in blocks:  # 5. the first title-like block
+    for text, first, last in head:  # 5. a headline with its "——" subtitle
+        nxt = _next_content(lines, last)
+        if nxt is not None and nxt.key.startswith("——") and not is_date_note(nxt) and _subtitle(nxt):
+            return found(text + nxt.text, first, "subtitle")
+    for text, first, _ in blocks:  # 6. the first title-like block
         cleaned = clean_title(text)
         if len(cleaned) >= MIN_TITLE_CHARS and complete(cleaned):
             return found(text, first, "first")

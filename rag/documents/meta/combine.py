@@ -70,10 +70,16 @@ def _holds_label(value: str) -> bool:
 
 
 def _date(f: Found) -> tuple[str, str] | None:
+    """(ISO YYYY-MM-DD, precision); a month or a year is dated to its first day, as the contract wants."""
     if f.precision:
-        return f.value, f.precision
-    mentions = dates(make_line(0, f.value).key)
-    return (mentions[0].iso, mentions[0].precision) if mentions else None
+        iso, precision = f.value, f.precision
+    else:
+        mentions = dates(make_line(0, f.value).key)
+        if not mentions:
+            return None
+        iso, precision = mentions[0].iso, mentions[0].precision
+    parts = (iso.split("-") + ["01", "01"])[:3]
+    return "-".join(parts), precision
 
 
 def extract(loaded: LoadedFile, cleaned: CleanText) -> DocMeta:
@@ -106,11 +112,12 @@ def extract(loaded: LoadedFile, cleaned: CleanText) -> DocMeta:
     signature = signature_fields(page)
     sources = [f for f in header if f.field == "source"]
     issuer_readings: list[Found | None] = [
-        *(f for f in header if f.field == "issuer"),
+        *(f for f in header if f.field == "issuer" and f.rule != "value_list"),
         title_opening(title) if title_f else None,
         *(title_opening(ln.text) for ln in page.lines[: min(page.body_start, HEAD_LINES)]),
         adopting_body(page),
         *(f for f in signature if f.field == "issuer"),
+        *(f for f in header if f.field == "issuer" and f.rule == "value_list"),  # read by shape, not by label
         head_org_line(page),
         byline(page),
         representative(page),

@@ -55,7 +55,7 @@ def find_doc_type(title: str | None, page: Page) -> str:
         official = bool(_OFFICIAL.search(title))
         weak_news = bool(lead) and _any("news_weak", lead[:80])
         typed = closing_type(title)
-        if typed and (official or not weak_news):
+        if typed:
             return typed
         if not official and (weak_news or _has_page_meta(page)):
             return str(cfg["news_type"])

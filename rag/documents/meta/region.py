@@ -26,6 +26,8 @@ _FULL_NAME_END = tuple("省市县区州盟旗")
 # lang's vocab has no such list yet.
 _LOCAL_MARKERS = re.compile(r"[省市县区州乡镇村]|街道|自治")
 # A unit name must not run across another unit's name or a conjunction ("盘锦市住房和城乡建设局").
+# TODO(lang): a ministry's name (财政部, 交通运输部) names no place and no local level: it is central.
+_MINISTRY_ENDS = ("部",)
 _NOT_IN_UNIT = re.compile(r"[省市县区州和与及]")
 
 
@@ -74,7 +76,7 @@ def is_central(issuer: str) -> bool:
         return False
     if issuer.startswith(_central_markers()):
         return True
-    return not _LOCAL_MARKERS.search(issuer) and issuer.endswith(("部", "院", "署", "总局"))
+    return not _LOCAL_MARKERS.search(issuer) and issuer.endswith(_MINISTRY_ENDS)
 
 
 def region_of_issuer(issuer: str) -> str | None:
