@@ -25,6 +25,8 @@ class PageVocab:
     breadcrumb_separators: tuple[str, ...]
     nav_words: frozenset[str]
     file_suffixes: tuple[str, ...]
+    widget_cues: tuple[str, ...]
+    chrome_labels: frozenset[str]
     not_issuers: frozenset[str]
     site_suffixes: tuple[str, ...]
     site_owner_labels: tuple[str, ...]
@@ -58,6 +60,8 @@ def page_vocab() -> PageVocab:
         breadcrumb_separators=tuple(raw["title"]["breadcrumb_separators"]),
         nav_words=frozenset(raw["title"]["nav_words"]),
         file_suffixes=tuple(raw["title"]["file_suffixes"]),
+        widget_cues=tuple(raw["title"]["widget_cues"]),
+        chrome_labels=frozenset(raw["title"]["chrome_labels"]),
         not_issuers=frozenset(raw["issuer"]["not_issuers"]),
         site_suffixes=_longest_first(raw["issuer"]["site_suffixes"]),
         site_owner_labels=_longest_first(raw["issuer"]["site_owner_labels"]),

@@ -99,13 +99,17 @@ def _normalise_line(raw: str) -> str:
     return text
 
 
+def strip_markup(text: str) -> str:
+    """HTML left inside scraped text: block tags end a line, other tags and comments go, entities decode."""
+    if "<" not in text or ">" not in text:
+        return text
+    return html.unescape(_TAG.sub("", _BLOCK_TAG.sub("\n", text)))
+
+
 def read_page(raw_text: str, head_titles: tuple[str, ...] = ()) -> Page:
     """Lines of the raw text: markup and pinyin annotations removed, empty lines dropped."""
     text = raw_text.replace("\r\n", "\n").replace("\r", "\n")
-    text = ZERO_WIDTH.sub("", text)
-    if "<" in text and ">" in text:
-        text = _TAG.sub("", _BLOCK_TAG.sub("\n", text))
-        text = html.unescape(text)
+    text = strip_markup(ZERO_WIDTH.sub("", text))
     text = strip_pinyin(text)
     lines: list[Line] = []
     for raw in text.split("\n"):
