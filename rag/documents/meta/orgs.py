@@ -29,16 +29,17 @@ def _suffix_pattern() -> re.Pattern[str]:
 _EXTRA_SUFFIXES = ("办", "委", "大队", "支队", "中队", "行署", "党组", "政协", "人大常委会", "中央")
 
 
-# TODO(lang): "会" alone closes 协会/学会/工会 but also 两会, 大会 (events); lang's list has it bare.
-_BARE_HUI_BEFORE = set("协学工商联事委")
+# TODO(lang): "会" alone closes 协会/学会/工会 but also 两会, 大会, 协商会 (events); lang's list has it bare.
+_HUI_ORGS = ("协会", "学会", "工会", "商会", "联合会", "理事会", "委会")
+_HUI_EVENTS = ("协商会",)
 
 
 def ends_like_org(text: str) -> bool:
     m = _suffix_pattern().search(text)
     if not m:
         return False
-    if m.group(0).startswith("会") and (m.start() == 0 or text[m.start() - 1] not in _BARE_HUI_BEFORE):
-        return False
+    if m.group(0).startswith("会"):
+        return text.endswith(_HUI_ORGS) and not text.endswith(_HUI_EVENTS)
     return True
 
 
