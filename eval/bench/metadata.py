@@ -151,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--name", default="metadata", help="file stem of the results (metadata.json, metadata.md)")
     args = parser.parse_args(argv)
     if not (args.corpus / "truth.jsonl").is_file():
-        print(f"corpus not found at {args.corpus} (no truth.jsonl): skipped")  # noqa: T201
+        print(f"corpus not found at {args.corpus} (no truth.jsonl): skipped")
         return 0
     logging.basicConfig(level=logging.WARNING)
     results = evaluate(args.corpus)
@@ -159,10 +159,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     (args.out / f"{args.name}.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     (args.out / f"{args.name}.md").write_text(to_markdown(results), encoding="utf-8")
     for name, f in results["fields"].items():
-        print(f"{name:11s} {f['right']:4d}/{f['n']:<4d} {f['accuracy']:.3f}")  # noqa: T201
+        print(f"{name:11s} {f['right']:4d}/{f['n']:<4d} {f['accuracy']:.3f}")
         for miss in f["misses"]:
-            print(f"    {miss['source']}: got {miss['got']!r} want {miss['want']!r}")  # noqa: T201
-    print(f"invented doc_numbers: {len(results['invented_doc_numbers'])}  failures: {len(results['failed'])}")  # noqa: T201
+            print(f"    {miss['source']}: got {miss['got']!r} want {miss['want']!r}")
+    print(f"invented doc_numbers: {len(results['invented_doc_numbers'])}  failures: {len(results['failed'])}")
     return 0
 
 

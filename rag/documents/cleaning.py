@@ -145,13 +145,15 @@ def is_widget_line(line: str) -> bool:
         return True
     row = cells(make_line(0, key))
     chrome = page_vocab().chrome_labels
-    return bool(row) and row[0][0].start == 0 and all(
-        hit.label in chrome and len(re.sub(r"[\d\s【】\[\]:：次-]", "", value)) <= 2 for hit, value in row
+    return (
+        bool(row)
+        and row[0][0].start == 0
+        and all(hit.label in chrome and len(re.sub(r"[\d\s【】\[\]:：次-]", "", value)) <= 2 for hit, value in row)
     )
 
 
 def _after_breadcrumb(line: str) -> str:
-    """"当前位置:首页 > 政务公开 > 正文 关于…。…" -> "关于…。…": the text after the trail's last step."""
+    """ "当前位置:首页 > 政务公开 > 正文 关于…。…" -> "关于…。…": the text after the trail's last step."""
     last = max(line.rfind(sep, 0, BREADCRUMB_PREFIX_MAX) for sep in (">", "»", "›", "/"))
     if last < 0:
         return line

@@ -227,7 +227,11 @@ def test_footer_block_goes_but_the_replys_own_contact_lines_stay() -> None:
         "扫一扫在手机打开当前页\n主办单位:某县人民政府办公室 联系方式:0851-0000000\n"
         "某县人民政府版权所有 某ICP备10201081号\n技术支持:某科技有限公司 网站标识码:5201220001\n"
     )
-    assert clean(loaded(raw)).text.split("\n")[-3:] == ["联系人:李四 联系电话:12345678", "某县交通运输局", "2023年6月12日"]
+    assert clean(loaded(raw)).text.split("\n")[-3:] == [
+        "联系人:李四 联系电话:12345678",
+        "某县交通运输局",
+        "2023年6月12日",
+    ]
 
 
 def test_a_one_line_page_that_begins_with_a_breadcrumb_keeps_its_text() -> None:

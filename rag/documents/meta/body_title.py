@@ -37,7 +37,9 @@ HEAD_LINES = 45
 BLOCK_MAX_LINES = 4
 PART_MAX_CHARS = 45
 JOIN_MIN_CHARS = 12  # a first part without 关于/印发 this long is left open, not finished
-_DATE_NOTE = re.compile(r"^(?:[(（]\s*(?:经\s*)?(?:19|20)\d{2}|——\s*(?:19|20)\d{2}|[(（][一二三四五六七八九〇○零]{4}年)")
+_DATE_NOTE = re.compile(
+    r"^(?:[(（]\s*(?:经\s*)?(?:19|20)\d{2}|——\s*(?:19|20)\d{2}|[(（][一二三四五六七八九〇○零]{4}年)"
+)
 _OFFICIAL = re.compile(r"^(?:.{0,60}?)(?:关于|关於|对|印发|转发)")
 _DATETIME_LEAD = re.compile(r"^(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s+\d{1,2}:\d{2}")
 
@@ -129,7 +131,7 @@ def _subtitle(line: Line) -> bool:
 
 
 def _from_marker(title: str) -> str:
-    """"发布了关于2022年清明节放假的通知" -> "关于…": before 关于 stands the issuer or nothing."""
+    """ "发布了关于2022年清明节放假的通知" -> "关于…": before 关于 stands the issuer or nothing."""
     line = make_line(0, title)
     m = re.search(r"关于|关於", line.key)
     if m and m.start() > 0:

@@ -24,7 +24,6 @@ from rag.documents.meta.doc_type import find_doc_type
 from rag.documents.meta.html_head import head_title
 from rag.documents.meta.key_value import header_fields
 from rag.documents.meta.labels import Found
-from rag.documents.page_vocab import page_vocab
 from rag.documents.meta.opening import (
     adopting_body,
     byline,
@@ -34,12 +33,13 @@ from rag.documents.meta.opening import (
     title_opening,
 )
 from rag.documents.meta.orgs import is_name, is_org
-from rag.documents.meta.page import Page, make_line, read_page
+from rag.documents.meta.page import make_line, read_page
 from rag.documents.meta.region import find_region
 from rag.documents.meta.signature import signature_fields, signer_lines
 from rag.documents.meta.source_line import site_owner, source_fields
 from rag.documents.meta.titles import complete, title_like
 from rag.documents.meta.value_list import value_list_fields
+from rag.documents.page_vocab import page_vocab
 from rag.lang import dates
 from rag.models import CleanText, DocMeta, LoadedFile
 
@@ -78,7 +78,7 @@ def _date(f: Found) -> tuple[str, str] | None:
         if not mentions:
             return None
         iso, precision = mentions[0].iso, mentions[0].precision
-    parts = (iso.split("-") + ["01", "01"])[:3]
+    parts = [*iso.split("-"), "01", "01"][:3]
     return "-".join(parts), precision
 
 
@@ -145,8 +145,12 @@ def extract(loaded: LoadedFile, cleaned: CleanText) -> DocMeta:
     ]
     region = find_region(region_issuers, make_line(0, title if title_f else "").key, make_line(0, cleaned.text).key)
     doc_type = find_doc_type(title if title_f else None, page)
-    log.debug("%s: title by %s, issuer by %s", loaded.source, title_f.rule if title_f else "-",
-              readings[0].rule if readings else "-")
+    log.debug(
+        "%s: title by %s, issuer by %s",
+        loaded.source,
+        title_f.rule if title_f else "-",
+        readings[0].rule if readings else "-",
+    )
     return DocMeta(
         title=title,
         doc_number=doc_number,

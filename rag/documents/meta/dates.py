@@ -76,7 +76,7 @@ def page_meta_dates(page: Page) -> list[Found]:
 
 
 def lead_date(page: Page) -> Found | None:
-    """"4月26日上午,…" with the year of the same paragraph; years in ranges (2023—2027年) are plans."""
+    """ "4月26日上午,…" with the year of the same paragraph; years in ranges (2023—2027年) are plans."""
     lead = next((ln for ln in page.lines[:12] if ln.is_prose), None)
     if lead is None:
         return None

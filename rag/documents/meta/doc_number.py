@@ -23,7 +23,9 @@ RULE = "doc_number"
 HEAD_LINES = 30
 # TODO(lang): orders and announcements are numbered by serial only (GB/T 9704 命令/公告): "第63号",
 # "〔十四届〕第三十六号"; doc_numbers() needs an agency and a year.
-_SERIAL_ONLY = re.compile(r"^(?:[〔\[【(（][^〔〕\[\]【】()（）]{1,6}[〕\]】)）])?第\s*[\d一二三四五六七八九十百零〇]+\s*[号號]$")
+_SERIAL_ONLY = re.compile(
+    r"^(?:[〔\[【(（][^〔〕\[\]【】()（）]{1,6}[〕\]】)）])?第\s*[\d一二三四五六七八九十百零〇]+\s*[号號]$"
+)
 
 
 def as_written(number: DocNumber) -> str:
@@ -48,7 +50,7 @@ def _own_number(line: Line) -> DocNumber | None:
     if not numbers:
         return None
     number = numbers[0]
-    if key[: number.start].endswith("第") or "《" in key[: number.start] and "》" in key[number.end :]:
+    if key[: number.start].endswith("第") or ("《" in key[: number.start] and "》" in key[number.end :]):
         return None
     before = key[: number.start].strip(" (（")
     after = key[number.end :].strip(" )）")
@@ -58,9 +60,11 @@ def _own_number(line: Line) -> DocNumber | None:
         return number
     if not after and closing_type(before.rstrip("(（ ")):  # …的通知(岳办发〔2017〕2号)
         return number
-    if is_date_line(before) and not after or is_date_line(after[:12]) and not before:
+    if (is_date_line(before) and not after) or (is_date_line(after[:12]) and not before):
         return number
-    if not before and all(hit.field == "other" for hit, _ in cells(_rest(line, number))):  # 宁交函〔2021〕141号 签发人:姜涛
+    if not before and all(
+        hit.field == "other" for hit, _ in cells(_rest(line, number))
+    ):  # 宁交函〔2021〕141号 签发人:姜涛
         return number
     if closing_type(before) and len(key) >= 120:  # a flattened page: title, 文号, date, body
         return number

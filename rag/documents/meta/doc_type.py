@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rag.documents.meta.page import Page
 from rag.documents.meta.body_title import is_page_meta
+from rag.documents.meta.page import Page
 from rag.documents.meta.titles import closing_type, closing_words
 from rag.documents.page_vocab import page_vocab
 

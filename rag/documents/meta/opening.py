@@ -121,7 +121,7 @@ def head_org_line(page: Page) -> Found | None:
 
 
 def representative(page: Page) -> Found | None:
-    """"我代表××人民政府": a report or speech given in the name of a body."""
+    """ "我代表××人民政府": a report or speech given in the name of a body."""
     for line in page.lines[:12]:
         m = _REPRESENT.search(line.key)
         if m and is_org(m.group(1)) and not m.group(1).startswith(("市", "县", "区", "省")):

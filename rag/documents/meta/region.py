@@ -52,8 +52,9 @@ def _most_specific(mentions: list[PlaceMention]) -> PlaceMention | None:
 
 
 def sub_county_unit(issuer: str) -> str | None:
-    """南湾街道办事处 -> 南湾街道; 神山镇人民政府 -> 神山镇; 杨凌示范区公安局 -> 杨凌示范区; 黔东南州人民政府 -> 黔东南州
-    (a unit the gazetteer does not list by that name). A leading known place is skipped (××县××镇人民政府)."""
+    """南湾街道办事处 -> 南湾街道; 神山镇人民政府 -> 神山镇; 杨凌示范区公安局 -> 杨凌示范区;
+    黔东南州人民政府 -> 黔东南州 (a unit the gazetteer does not list by that name).
+    A leading known place is skipped (××县××镇人民政府)."""
     name = issuer
     known = gazetteer().find(name)
     if known and known[0].start == 0:

@@ -38,7 +38,7 @@ def source_issuer(value: str) -> str | None:
 
 
 def _credit(key: str) -> tuple[int, int] | None:
-    """"…文成新闻网讯(记者…)": the outlet's name starts with a place ("本网讯" names none)."""
+    """ "…文成新闻网讯(记者…)": the outlet's name starts with a place ("本网讯" names none)."""
     from rag.lang import gazetteer
 
     for m in _CREDIT.finditer(key):

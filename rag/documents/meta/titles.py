@@ -103,7 +103,10 @@ def is_file_name(key: str) -> bool:
 
 def is_date_line(key: str) -> bool:
     mentions = dates(key)
-    return bool(mentions) and len(re.sub(r"[\d\s:\-./年月日时分秒星期一二三四五六七八九日天〇○零十上下午OoＯ|{}]", "", key)) <= 1
+    return (
+        bool(mentions)
+        and len(re.sub(r"[\d\s:\-./年月日时分秒星期一二三四五六七八九日天〇○零十上下午OoＯ|{}]", "", key)) <= 1
+    )
 
 
 def is_doc_number_line(key: str) -> bool:

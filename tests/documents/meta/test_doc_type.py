@@ -34,7 +34,9 @@ def test_closing_words(title: str, doc_type: str) -> None:
 
 
 def test_news() -> None:
-    assert find_doc_type("某部办结两会期间收到的全部意见", page("标题\n据某部消息,截至3月15日,意见已全部办结。")) == "新闻"
+    assert (
+        find_doc_type("某部办结两会期间收到的全部意见", page("标题\n据某部消息,截至3月15日,意见已全部办结。")) == "新闻"
+    )
     lead = "某委召开协商会\n来源: 某委 发布时间:2018-09-04\n委员们开展了协商,提出了很多意见建议,会议取得成功。"
     assert find_doc_type("某委召开协商会", page(lead)) == "新闻"
 

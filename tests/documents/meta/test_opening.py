@@ -27,5 +27,7 @@ def test_representative_and_byline() -> None:
     found = representative(page("各位代表:\n现在,我代表南开区人民政府,向大会作政府工作报告,请予审议。"))
     assert found is not None and found.value == "南开区人民政府"
     assert representative(page("现在,我代表市人民政府向大会报告工作,请予审议。")) is None  # names no place
-    found = byline(page("关于某项工作情况的报告\n北京市人民代表大会常务委员会代表联络室主任李文\n主任、各位委员:\n现报告如下。"))
+    found = byline(
+        page("关于某项工作情况的报告\n北京市人民代表大会常务委员会代表联络室主任李文\n主任、各位委员:\n现报告如下。")
+    )
     assert found is not None and found.value == "北京市人民代表大会常务委员会"

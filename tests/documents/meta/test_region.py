@@ -20,6 +20,11 @@ def test_units_below_the_county_and_central_bodies() -> None:
 
 def test_without_an_issuer_the_title_then_the_text() -> None:
     assert find_region([], "关于湖北省某会议代表议案处理意见的报告", "") == "湖北省"
-    assert find_region([], "", "本预案适用于遂宁市行政区域。依据四川省有关规定制定。") == "遂宁市"  # one line of descent
-    assert find_region([], "", "重慶沿江承接產業轉移示範區包括涪陵、巴南、九龍坡、璧山、永川、榮昌、大足等7個區") == "重庆市"
+    assert (
+        find_region([], "", "本预案适用于遂宁市行政区域。依据四川省有关规定制定。") == "遂宁市"
+    )  # one line of descent
+    assert (
+        find_region([], "", "重慶沿江承接產業轉移示範區包括涪陵、巴南、九龍坡、璧山、永川、榮昌、大足等7個區")
+        == "重庆市"
+    )
     assert find_region([], "", "没有地名的文字。") is None

@@ -20,6 +20,11 @@ def test_without_an_index_number_there_is_no_list() -> None:
 
 
 def test_index_number_shapes() -> None:
-    for code in ("11500224009334154B/2024-00040", "01525724-7-/2020-1009007", "bxszfhcxjsj-2019-00113", "HHCR-2023-01005"):
+    for code in (
+        "11500224009334154B/2024-00040",
+        "01525724-7-/2020-1009007",
+        "bxszfhcxjsj-2019-00113",
+        "HHCR-2023-01005",
+    ):
         assert is_index_number(code)
     assert not is_index_number("关于某事的通知")
