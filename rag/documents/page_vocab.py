@@ -21,6 +21,8 @@ class PageVocab:
     page_meta_labels: tuple[str, ...]
     site_words: tuple[str, ...]
     official_markers: tuple[str, ...]
+    subject_openings: tuple[str, ...]
+    reply_openings: tuple[str, ...]
     breadcrumb_cues: tuple[str, ...]
     breadcrumb_separators: tuple[str, ...]
     nav_words: frozenset[str]
@@ -56,6 +58,8 @@ def page_vocab() -> PageVocab:
         page_meta_labels=_longest_first(raw["labels"]["page_meta"]),
         site_words=_longest_first(raw["title"]["site_words"]),
         official_markers=_longest_first(raw["title"]["official_markers"]),
+        subject_openings=tuple(raw["title"]["subject_openings"]),
+        reply_openings=tuple(raw["title"]["reply_openings"]),
         breadcrumb_cues=_longest_first(raw["title"]["breadcrumb_cues"]),
         breadcrumb_separators=tuple(raw["title"]["breadcrumb_separators"]),
         nav_words=frozenset(raw["title"]["nav_words"]),

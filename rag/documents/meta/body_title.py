@@ -16,6 +16,7 @@ above a "关于" line is the title's first part ("高平市水务局" + "关于�
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rag.documents.meta.labels import Found, label_hits, starts_with_label
 from rag.documents.meta.orgs import is_org, is_place
@@ -40,7 +41,19 @@ JOIN_MIN_CHARS = 12  # a first part without 关于/印发 this long is left open
 _DATE_NOTE = re.compile(
     r"^(?:[(（]\s*(?:经\s*)?(?:19|20)\d{2}|——\s*(?:19|20)\d{2}|[(（][一二三四五六七八九〇○零]{4}年)"
 )
-_OFFICIAL = re.compile(r"^(?:.{0,60}?)(?:关于|关於|对|印发|转发)")
+
+
+@lru_cache(maxsize=1)
+def _official() -> re.Pattern[str]:
+    words = [*page_vocab().subject_openings, *page_vocab().reply_openings]
+    return re.compile(r"^(?:.{0,60}?)(?:" + "|".join(map(re.escape, words)) + ")")
+
+
+def _about() -> tuple[str, ...]:
+    """ "关于"-like openings: they start a title line of their own."""
+    return page_vocab().subject_openings[:2]
+
+
 _DATETIME_LEAD = re.compile(r"^(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s+\d{1,2}:\d{2}")
 
 
@@ -69,7 +82,7 @@ def _block(lines: list[Line], i: int) -> tuple[str, int] | None:
     """The title block starting at lines[i] as (text, index of its last line), or None."""
     first = lines[i]
     start_text = ""
-    if is_org(first.key) and i + 1 < len(lines) and lines[i + 1].key.startswith(("关于", "关於")):
+    if is_org(first.key) and i + 1 < len(lines) and lines[i + 1].key.startswith(_about()):
         above_is_org = i > 0 and is_org(lines[i - 1].key)
         if not above_is_org:
             start_text = first.text
@@ -85,7 +98,7 @@ def _block(lines: list[Line], i: int) -> tuple[str, int] | None:
             nxt = lines[j]
             if len(nxt.key) > PART_MAX_CHARS or not title_like(nxt, min_chars=1) or starts_with_label(nxt):
                 break
-            if not _OFFICIAL.match(make_line(0, joined).key) and len(joined) < JOIN_MIN_CHARS:
+            if not _official().match(make_line(0, joined).key) and len(joined) < JOIN_MIN_CHARS:
                 break  # a short complete line ("政府文件", "王艳玲市长") is not the first part of a title
             joined += nxt.text
             if closing_type(joined):
@@ -133,7 +146,7 @@ def _subtitle(line: Line) -> bool:
 def _from_marker(title: str) -> str:
     """ "发布了关于2022年清明节放假的通知" -> "关于…": before 关于 stands the issuer or nothing."""
     line = make_line(0, title)
-    m = re.search(r"关于|关於", line.key)
+    m = re.search("|".join(map(re.escape, _about())), line.key)
     if m and m.start() > 0:
         prefix = line.key[: m.start()].strip()
         rest = line.span(m.start(), len(line.key))
@@ -169,7 +182,7 @@ def body_title(page: Page) -> Found | None:
             return found(text, first, "page_meta")
     for text, first, _ in blocks:  # 3. the first official title
         cleaned = _from_marker(clean_title(text))
-        if closing_type(cleaned) and complete(cleaned) and _OFFICIAL.match(make_line(0, cleaned).key):
+        if closing_type(cleaned) and complete(cleaned) and _official().match(make_line(0, cleaned).key):
             return found(cleaned, first, "official")
     if lines:  # 4. a flattened first line
         flat = _flattened(lines[0])

@@ -1,8 +1,9 @@
 """doc_type from the title's closing words (vocab().doc_types), else from the text's own formulas.
 
-A 通知 that issues a plan stays 通知: only the closing words count. A strong news dateline
-("据新华社北京12月25日电") makes a page a news report unless its title is official (关于/印发/转发);
-a weak one (a lead opening "4月26日上午," or citing a 记者) only when the title names no type.
+A 通知 that issues a plan stays 通知: only the closing words count. A strong news dateline opening
+the text ("据新华社北京12月25日电") makes a page a news report whatever its title quotes; a weak one
+(a lead opening "4月26日上午," or citing a 记者) or a publication line only when the title names no
+type and is no official one (关于/印发/转发).
 Untitled texts are read by their formulas: 特此通告 / 现答复如下 / 作出如下决定 / 本预案…; an
 adoption note, a report to an assembly, a greeting to an audience. The formulas are data.
 """
@@ -16,8 +17,6 @@ from rag.documents.meta.body_title import is_page_meta
 from rag.documents.meta.page import Page
 from rag.documents.meta.titles import closing_type, closing_words
 from rag.documents.page_vocab import page_vocab
-
-_OFFICIAL = re.compile(r"关于|关於|印发|转发")
 
 
 @lru_cache(maxsize=1)
@@ -52,7 +51,7 @@ def find_doc_type(title: str | None, page: Page) -> str:
     if lead and _any("news_strong", lead):
         return str(cfg["news_type"])
     if title:
-        official = bool(_OFFICIAL.search(title))
+        official = any(w in title for w in page_vocab().subject_openings)
         weak_news = bool(lead) and _any("news_weak", lead[:80])
         typed = closing_type(title)
         if typed:
