@@ -1,7 +1,8 @@
 """National gazetteer: every province, prefecture-level and county-level division with its short forms.
 
-Loaded from rag/lang/data/gazetteer.tsv (built once by eval/tools/build_gazetteer.py from a
-maintained administrative-division package; source and date in the file header), plus an optional
+Loaded from rag/lang/data/gazetteer.tsv (built once by eval/tools/build_gazetteer.py from
+maintained administrative-division packages; sources and dates in the file header; abolished or
+renamed divisions kept as aliases or ``historical`` rows for older documents), plus an optional
 gazetteer_extra.tsv in the same format for places below or beside the official list. Short forms that
 are ordinary words are removed at load time by place_exclusions.txt. Matching runs on an
 offset-preserving simplified copy of the text, so 懷化市 is found as 怀化市 at the same offsets.
@@ -38,6 +39,7 @@ class Place:
     short: tuple[str, ...]  # short forms safe to match alone, e.g. ("铜梁",)
     level: Level
     parent: str | None  # parent code (None for provinces)
+    historical: bool = False  # abolished or renamed since (渝北区 before the 2025 list), kept for older documents
 
     @property
     def depth(self) -> int:
@@ -82,7 +84,13 @@ def _on_word_boundaries(text: str, start: int, end: int) -> bool:
 class Gazetteer:
     """Lookup and longest-match recognition of places; ambiguity is settled by the text's other places."""
 
-    def __init__(self, places: Iterable[Place], national_terms: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        places: Iterable[Place],
+        national_terms: Sequence[str] = (),
+        needs_context: Iterable[str] = (),
+        secondary: Sequence[str] = (),
+    ) -> None:
         self._by_code: dict[str, Place] = {}
         self._by_surface: dict[str, list[Place]] = defaultdict(list)
         for place in places:
@@ -97,6 +105,8 @@ class Gazetteer:
         for lengths in self._lengths.values():
             lengths.sort(reverse=True)
         self.national_terms = tuple(national_terms)
+        self._needs_context = frozenset(needs_context)
+        self._secondary = tuple(secondary)
 
     def __len__(self) -> int:
         return len(self._by_code)
@@ -138,18 +148,19 @@ class Gazetteer:
         A surface shared by several places (朝阳: a Beijing district, a Liaoning city …) is kept only
         when the text's other places single one candidate out: the candidate itself, else one whose
         ancestor, else one whose descendant is mentioned unambiguously; otherwise it is dropped.
-        Short forms must stand on word boundaries (jieba), and a county's short form needs the
-        county itself or one of its ancestors named elsewhere in the text (万载 next to 宜春).
+        Short forms must stand on word boundaries (jieba), and a county's short form, like a name
+        that is also an ordinary word (老城区, place_needs_context.txt), needs the place itself or one
+        of its ancestors named elsewhere in the text (万载 next to 宜春).
         """
         matches = self._scan(fold_aligned(text))
         chosen: dict[int, Place] = {i: m.candidates[0] for i, m in enumerate(matches) if len(m.candidates) == 1}
         for _ in range(2):  # a resolved mention can settle another one
             context = set(chosen.values())
             for i, m in enumerate(matches):
-                if i not in chosen and (place := self._resolve(m.candidates, context)) is not None:
+                if i not in chosen and (place := self._resolve(m, context)) is not None:
                     chosen[i] = place
         for i, m in enumerate(matches):
-            if i in chosen and m.short and chosen[i].level == "county":
+            if i in chosen and self._needs_support(chosen[i], m):
                 others = {p for j, p in chosen.items() if j != i}
                 if not ({chosen[i], *self.ancestors(chosen[i])} & others):
                     del chosen[i]
@@ -167,6 +178,9 @@ class Gazetteer:
                 best = mention.place
         return best
 
+    def _needs_support(self, place: Place, match: _Match) -> bool:
+        return (match.short and place.level == "county") or (not match.short and place.name in self._needs_context)
+
     def _scan(self, folded: str) -> list[_Match]:
         # Matching skips masked pinyin annotations (懷(huái)化市); offsets map back through ``where``.
         where = [i for i, ch in enumerate(folded) if ch != MASK]
@@ -180,7 +194,8 @@ class Gazetteer:
                 if not places:
                     continue
                 short = all(p.name != surface for p in places)
-                if short and not _on_word_boundaries(compact, i, i + length):
+                # a short form, or a two-character name (和县 in 建议和县政协, 范县 in 示范县), must be a word
+                if (short or length <= 2) and not _on_word_boundaries(compact, i, i + length):
                     continue  # a shorter surface at the same position may still fit
                 out.append(_Match(where[i], where[i + length - 1] + 1, tuple(places), short))
                 i += length
@@ -189,7 +204,9 @@ class Gazetteer:
                 i += 1
         return out
 
-    def _resolve(self, candidates: Sequence[Place], context: set[Place]) -> Place | None:
+    def _resolve(self, match: _Match, context: set[Place]) -> Place | None:
+        candidates = match.candidates
+
         def score(c: Place) -> int:
             if c in context:
                 return 3
@@ -202,7 +219,11 @@ class Gazetteer:
         scored = [(score(c), c) for c in candidates]
         top = max(s for s, _ in scored)
         if top == 0:
-            return None
+            if match.short:
+                return None
+            # a shared full name without context: a current place outside the secondary regions wins
+            primary = [c for c in candidates if not c.historical and not c.code.startswith(self._secondary)]
+            return primary[0] if len(primary) == 1 else None
         group = [c for s, c in scored if s == top]
         if len(group) == 1:
             return group[0]
@@ -213,12 +234,21 @@ class Gazetteer:
 
 def _rows_to_places(rows: Iterable[tuple[str, ...]], exclusions: set[str]) -> list[Place]:
     places = []
-    for code, name, short, level, parent in rows:
+    for code, name, short, level, parent, status in rows:
         if level not in _DEPTH:
             log.warning("gazetteer row %s %s has unknown level %r; skipped", code, name, level)
             continue
         shorts = () if name in exclusions else tuple(s for s in short.split("|") if s and s not in exclusions)
-        places.append(Place(code=code, name=name, short=shorts, level=level, parent=parent or None))  # type: ignore[arg-type]
+        places.append(
+            Place(
+                code=code,
+                name=name,
+                short=shorts,
+                level=level,  # type: ignore[arg-type]
+                parent=parent or None,
+                historical=status == "historical",
+            )
+        )
     return places
 
 
@@ -228,11 +258,16 @@ def load_gazetteer(*extra: Path) -> Gazetteer:
     Rows of a later file replace earlier rows with the same code.
     """
     exclusions = set(read_list("place_exclusions.txt"))
-    rows: list[tuple[str, ...]] = list(read_table("gazetteer.tsv", 5))
+    rows: list[tuple[str, ...]] = list(read_table("gazetteer.tsv", 6))
     for path in (data_path(EXTRA_FILE), *extra):
-        rows.extend(read_optional_table(path, 5))
+        rows.extend(read_optional_table(path, 6))
     by_code = {p.code: p for p in _rows_to_places(rows, exclusions)}
-    return Gazetteer(by_code.values(), national_terms=read_list("national_terms.txt"))
+    return Gazetteer(
+        by_code.values(),
+        national_terms=read_list("national_terms.txt"),
+        needs_context=read_list("place_needs_context.txt"),
+        secondary=read_list("place_secondary.txt"),
+    )
 
 
 @lru_cache(maxsize=1)

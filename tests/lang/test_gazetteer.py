@@ -143,3 +143,42 @@ def test_county_short_form_needs_its_prefecture_or_province_in_the_text() -> Non
     assert names("万载调查队发布数据") == []
     assert names("宜春市统计局，万载调查队") == ["宜春市", "万载县"]
     assert names("江西宜春，万载") == ["江西省", "宜春市", "万载县"]
+
+
+def test_names_that_are_ordinary_words_need_their_ancestor() -> None:
+    g = gazetteer()
+    text = "本溪市住房和城乡建设局关于尽快更换老城区老化供暖管网建议的答复"
+    assert g.most_specific(text).name == "本溪市"
+    assert [m.place.code for m in g.find("洛阳市老城区")] == ["410300", "410302"]
+
+
+def test_historical_divisions_are_kept_for_older_documents() -> None:
+    g = gazetteer()
+    yubei = g.most_specific("重庆市渝北区城市管理局")
+    assert yubei is not None and yubei.name == "渝北区" and yubei.historical
+    assert g.most_specific("重庆市江北区人民政府").code == "500105"
+    assert g.most_specific("宁波市江北区").code == "330205"
+    (yongnian,) = g.lookup("永年县")  # became 永年区 in 2016: an alias of the current place
+    assert yongnian.code == "130408" and not yongnian.historical
+    assert [p.name for p in g.lookup("郫县")] == ["郫县"]  # 郫都区 shares no stem: kept as its own row
+
+
+def test_autonomous_area_abbreviations() -> None:
+    g = gazetteer()
+    assert g.most_specific("黔东南州人民政府").name == "黔东南苗族侗族自治州"
+    assert g.most_specific("湘西自治州人民政府办公室").name == "湘西土家族苗族自治州"
+    assert g.lookup("彭水县")[0].code == "500243"
+
+
+def test_shared_full_name_prefers_the_current_mainland_place() -> None:
+    g = gazetteer()
+    assert g.most_specific("在区六届人大六次会议上金山区人民政府区长的发言").code == "310116"
+    assert g.most_specific("重庆市江北区").code == "500105"  # context still decides first
+    assert names("朝阳区人民政府") == []  # two mainland 朝阳区: no guess
+
+
+def test_two_character_names_inside_words_are_not_places() -> None:
+    assert names("会议期间人大代表建议和县政协九届一次会议期间委员提案") == []
+    assert names("创建知识产权强县建设示范县") == []
+    assert names("进一步提高县（市、区）城市管理水平") == []
+    assert names("安徽省马鞍山市和县人民政府") == ["安徽省", "马鞍山市", "和县"]
