@@ -61,4 +61,4 @@ def test_integration_examples_run(
         exec(compile(block, "docs/integration.md", "exec"), namespace)
         namespace["assistant"].close()  # type: ignore[attr-defined]
     out = capsys.readouterr().out
-    assert "757.2亿元[1]" in out and "000_d5e02e9cc017770c.txt" in out and "【智能问答】" in out
+    assert "757.2亿元" in out and "[1]" in out and "000_d5e02e9cc017770c.txt" in out and "【智能问答】" in out
