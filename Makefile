@@ -8,7 +8,7 @@ SAMPLE := eval/corpus
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: install run test lint typecheck pytest browser bench bench-real eval clean
+.PHONY: install run test lint typecheck pytest browser bench bench-real eval eval-real clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/rag ensure-sample $(SAMPLE)
-	$(BIN)/rag ui --host $(HOST) --port $(PORT)
+	$(BIN)/rag serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .
@@ -63,5 +63,15 @@ eval: install
 	$(BIN)/rag --home .rag-eval eval --dataset eval/datasets/holdout3.jsonl --report eval/results/holdout3 --baselines
 	$(BIN)/rag --home .rag-eval eval --dataset eval/datasets/holdout4.jsonl --report eval/results/holdout4 --baselines
 
+# Real documents (../shared/corpus-dev, never copied into the repo): the development set and the blind
+# set (the coordinator runs the blind one; never tune on it). Skips with a message when the corpus is absent.
+REAL_DOCS ?= ../shared/corpus-dev/docs
+eval-real: install
+	@if [ ! -d "$(REAL_DOCS)" ]; then echo "eval-real: $(REAL_DOCS) not found, skipping"; exit 0; fi; \
+	rm -rf .rag-real && \
+	$(BIN)/rag --home .rag-real ingest $(REAL_DOCS) --json > /dev/null && \
+	$(BIN)/rag --home .rag-real eval --dataset eval/datasets/real_dev.jsonl --report eval/results/real_dev && \
+	$(BIN)/rag --home .rag-real eval --dataset eval/datasets/real_blind.jsonl --report eval/results/real_blind
+
 clean:
-	rm -rf $(VENV) .rag .rag-eval .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .rag .rag-eval .rag-real .pytest_cache .mypy_cache .ruff_cache
