@@ -8,7 +8,7 @@ SAMPLE := eval/corpus
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: install run test lint typecheck pytest browser bench eval eval-real clean
+.PHONY: install run test lint typecheck pytest browser bench bench-real eval eval-real clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/rag ensure-sample $(SAMPLE)
-	$(BIN)/rag ui --host $(HOST) --port $(PORT)
+	$(BIN)/rag serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .
@@ -48,6 +48,10 @@ test: lint typecheck pytest
 
 bench: install
 	$(BIN)/python -m eval.bench.scale --out eval/bench/results --sizes 10000 100000
+
+# Real text: corpus-dev + 10k / 46k real news articles through the facade (skips what ../shared lacks).
+bench-real: install
+	nice $(BIN)/python -m eval.bench.real --out eval/bench/results
 
 # Quality on the dev and holdout sets, with the LangChain baselines; a fresh home each time.
 eval: install

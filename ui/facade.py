@@ -41,7 +41,12 @@ class AssistantFacade(Protocol):
     ) -> list[Hit]: ...
 
     def ingest(
-        self, paths: Sequence[Path], visibility: str = "public", progress: ProgressCallback | None = None
+        self,
+        paths: Sequence[Path],
+        visibility: str | None = None,
+        progress: ProgressCallback | None = None,
+        *,
+        upload: bool = False,
     ) -> IngestSummary: ...
 
     def docs(self) -> list[DocumentRecord]: ...

@@ -19,6 +19,7 @@ from index.textnorm import fold, strip_pinyin
 from rag.lang import DateMention, Figure, Place, dates, figures, gazetteer, split_sentences, years
 from rag.models import Citation
 from rag.prompts import render
+from rag.safety import is_instruction_like
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def strip_instructions(text: str) -> tuple[str, tuple[str, ...]]:
     removed: list[str] = []
     pos = 0
     for sentence in split_sentences(text):
-        if INJECTION.search(sentence.text):
+        if INJECTION.search(sentence.text) or is_instruction_like(sentence.text):
             kept.append(text[pos : sentence.start])
             removed.append(sentence.text)
             pos = sentence.end

@@ -111,7 +111,9 @@ class FakeAssistant:
                 hits.append(Hit(id=doc.source, score=1.0, text=doc.text, meta=meta))
         return hits[: k or 5]
 
-    def ingest(self, paths: Sequence[Path], visibility: str = "public", progress: Any = None) -> FakeReport:
+    def ingest(
+        self, paths: Sequence[Path], visibility: str | None = None, progress: Any = None, *, upload: bool = False
+    ) -> FakeReport:
         report = FakeReport()
         for i, path in enumerate(paths, start=1):
             if progress:
@@ -120,11 +122,12 @@ class FakeAssistant:
                 report.failed.append((str(path), "不支持的文件类型"))
                 continue
             text = path.read_text(encoding="utf-8")
+            old = self.documents.get(path.name)
             self.documents[path.name] = DocumentRecord(
                 source=path.name,
                 sha256="y",
                 meta=DocMeta(title=path.stem),
-                visibility=visibility,
+                visibility=visibility or (old.visibility if old is not None else "public"),
                 chunk_ids=("c",),
                 text=text,
             )
