@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 AskFn = Callable[[str, Filter | None], Answer]
 _MARKERS = re.compile(r"\[(\d+)\]")
-_MIN_TOPIC_CHARS = 6
+_MIN_TOPIC_CHARS = 4
 _MIN_STATEMENT_CHARS = 8
 _PRIOR_CANDIDATES = 10
 
@@ -190,13 +190,28 @@ def find_prior_reply(facade: DraftingFacade, suggestion: Suggestion, flt: Filter
 
 
 def _reply_body(text: str, template: ReplyTemplate) -> list[str]:
-    """The handling sentences of a reply: after its opening (…现答复如下：), before its closing."""
+    """The handling sentences of a reply: after its opening (…现答复如下：), before its closing.
+
+    The opening often runs on into the first handling sentence (…答复如下: 按照…), so what follows the
+    last opening marker of that sentence is kept."""
     sentences = [s.text.strip() for s in split_sentences(to_simplified(text)) if s.text.strip()]
-    start = next((i + 1 for i, s in enumerate(sentences) if any(m in s for m in template.opening_markers)), 0)
+    opening = [i for i, s in enumerate(sentences) if any(m in s for m in template.opening_markers)]
     body: list[str] = []
-    for s in sentences[start:]:
+    if opening:
+        first = opening[0]
+        while first + 1 < len(sentences) and first + 1 in opening and first + 1 - opening[0] < 3:
+            first += 1
+        head = sentences[first]
+        cut = max(head.rfind(m) + len(m) for m in template.opening_markers if m in head)
+        rest = head[cut:].lstrip(":：,， \n")
+        if rest:
+            body.append(rest)
+        sentences = sentences[first + 1 :]
+    for s in sentences:
         if any(m in s for m in template.closing_markers):
-            break
+            if any(not template.is_frame(b) for b in body):
+                break
+            continue  # thanks right after the receipt (收悉，非常感谢…) open the letter, they do not close it
         body.append(s)
     return body
 
@@ -225,7 +240,7 @@ def build_draft(
     with an LLM backend). ``rewrite_prior``: let ``ask`` rewrite an earlier reply instead of quoting it."""
     template = reply_template()
     scope = office_scope(suggestion.region)
-    flt = scope_filter(scope, facade.docs())
+    flt = scope_filter(scope, facade.docs(), text_of=facade.document_text)
     allowed = frozenset(str(s) for s in flt.equals["source"]) if flt is not None and "source" in flt.equals else None
     collector = _Collector(_Sources(allowed))
     asks = suggestion.asks(template)

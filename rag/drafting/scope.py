@@ -8,14 +8,17 @@ draft, because nothing can show it is not another city's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from index.records import Filter
+from index.textnorm import to_simplified
 from rag.lang import Place, gazetteer
 from rag.models import DocumentRecord
 
 NATIONAL = "全国"
+_OPENING_CHARS = 300  # where a letter or notice names its issuer when the metadata does not
+_places: dict[tuple[str, str], Place | str | None] = {}  # (source, sha256) -> place, across drafts
 
 
 @dataclass(frozen=True)
@@ -46,24 +49,62 @@ def office_scope(region: str) -> RegionScope:
     return RegionScope(place, frozenset({place.code, *(p.code for p in gazetteer().ancestors(place))}))
 
 
-def document_place(doc: DocumentRecord) -> Place | str | None:
-    """Where a document comes from: ``全国`` for central bodies, a Place, or None when unknown."""
+def document_place(doc: DocumentRecord, text_of: Callable[[str], str] | None = None) -> Place | str | None:
+    """Where a document comes from: ``全国`` for central bodies, a Place, or None when unknown.
+
+    The recorded region, issuer and title are asked first; only when none names a place is the
+    opening of the text read (once per document version: the answer is cached by content hash)."""
+    key = (doc.source, doc.sha256)
+    if key in _places:
+        return _places[key]
     meta = doc.meta
-    g = gazetteer()
-    for text in (meta.region, meta.issuer, meta.title):
+    texts: list[str | None] = [meta.region, meta.issuer, meta.title]
+    found: Place | str | None = None
+    for i in range(4):
+        if i == 3:
+            if text_of is None:
+                break
+            found = _named_in(text_of(doc.source)[:_OPENING_CHARS])
+            break
+        text = texts[i]
         if not text:
             continue
-        if g.is_national(text):
-            return NATIONAL
-        place = g.most_specific(text)
-        if place is not None:
-            return place
-    return None
+        found = gazetteer().most_specific(text) or (NATIONAL if _national(text) else None)
+        if found is not None:
+            break
+    if text_of is not None or found is not None:
+        _places[key] = found
+    return found
 
 
-def scope_filter(scope: RegionScope, docs: Sequence[DocumentRecord], base: Filter | None = None) -> Filter | None:
+def _named_in(text: str) -> Place | None:
+    """The most specific place a running text names in full (上街区, not 上街): short forms in prose are
+    too often ordinary words (温泉, 明水) to tell a document's place."""
+    full = [m.place for m in gazetteer().find(text) if to_simplified(m.surface) == m.place.name]
+    if not full:
+        return None
+    depth = {"county": 0, "prefecture": 1, "province": 2}
+    return min(full, key=lambda p: depth.get(p.level, 3))
+
+
+def _national(text: str) -> bool:
+    """The text is, or starts with, a central body's name (全国, 国务院办公厅, 中共中央 国务院…)."""
+    words = "".join(text.split())
+    return any(gazetteer().is_national(words[:n]) for n in range(2, min(len(words), 12) + 1))
+
+
+def scope_filter(
+    scope: RegionScope,
+    docs: Sequence[DocumentRecord],
+    base: Filter | None = None,
+    text_of: Callable[[str], str] | None = None,
+) -> Filter | None:
     """A search filter on the sources the scope admits (None = everything, when no region was given)."""
     if scope.place is None:
         return base
-    sources = sorted(d.source for d in docs if document_place(d) is not None and scope.admits(document_place(d)))
-    return (base or Filter()).with_equals("source", sources)
+    sources = []
+    for doc in docs:
+        where = document_place(doc, text_of)
+        if where is not None and scope.admits(where):
+            sources.append(doc.source)
+    return (base or Filter()).with_equals("source", sorted(sources))
