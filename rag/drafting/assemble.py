@@ -34,9 +34,13 @@ log = logging.getLogger(__name__)
 
 AskFn = Callable[[str, Filter | None], Answer]
 _MARKERS = re.compile(r"\[(\d+)\]")
+# a numbered heading of the earlier reply (一、… （二）… 3.…): the draft numbers its own parts
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])[^。；;]{0,30}$")
 _MIN_TOPIC_CHARS = 4
 _MIN_STATEMENT_CHARS = 8
 _PRIOR_CANDIDATES = 10
+_LABEL_CHARS = 6  # 标题： 信息名称：
+_OPENING_SPAN = 3  # sentences between 收悉 and 现答复如下
 
 
 class DraftingFacade(Protocol):
@@ -154,6 +158,8 @@ class _Collector:
         key = fold(text)
         if len(key) < _MIN_STATEMENT_CHARS or key in self.seen or template.is_frame(text):
             return []
+        if any(_names(key, c) for c in cited):
+            return []  # "关于…的答复" / "标题：…" names the document, it states nothing
         if not supported(text, [c.passage for c in cited]):
             log.info("丢弃无依据的数字或日期：%s", text)
             self.dropped.append(text)
@@ -164,6 +170,14 @@ class _Collector:
         body = text[:-1] if text[-1] in "。！？" else text
         marks = "".join(f"[{n}]" for n in numbers)
         return [Statement(f"{body}{marks}{end}", numbers, ask, origin)]
+
+
+def _names(key: str, citation: Citation) -> bool:
+    """The statement (folded) is just the cited document's title, perhaps behind a label (标题：…)."""
+    title = fold(citation.title)
+    label = max(key.find(":"), key.find("："))
+    bare = key[label + 1 :] if 0 <= label < _LABEL_CHARS else key
+    return bool(title) and (bare.rstrip("。") in title or (title in bare and len(bare) - len(title) <= _LABEL_CHARS))
 
 
 def _sentences(text: str) -> list[str]:
@@ -194,13 +208,17 @@ def _reply_body(text: str, template: ReplyTemplate) -> list[str]:
 
     The opening often runs on into the first handling sentence (…答复如下: 按照…), so what follows the
     last opening marker of that sentence is kept."""
-    sentences = [s.text.strip() for s in split_sentences(to_simplified(text)) if s.text.strip()]
+    sentences = [
+        line.strip()
+        for s in split_sentences(to_simplified(text))
+        for line in s.text.split("\n")  # a heading line (一、…) ends where the line does
+        if line.strip() and not _HEADING.match(line.strip())
+    ]
     opening = [i for i, s in enumerate(sentences) if any(m in s for m in template.opening_markers)]
     body: list[str] = []
     if opening:
-        first = opening[0]
-        while first + 1 < len(sentences) and first + 1 in opening and first + 1 - opening[0] < 3:
-            first += 1
+        # 收悉。感谢…。现答复如下： — the last opening marker close to the first one ends the opening
+        first = max(i for i in opening if i - opening[0] <= _OPENING_SPAN)
         head = sentences[first]
         cut = max(head.rfind(m) + len(m) for m in template.opening_markers if m in head)
         rest = head[cut:].lstrip(":：,， \n")

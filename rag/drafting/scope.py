@@ -17,7 +17,7 @@ from rag.lang import Place, gazetteer
 from rag.models import DocumentRecord
 
 NATIONAL = "全国"
-_OPENING_CHARS = 300  # where a letter or notice names its issuer when the metadata does not
+_EDGE_CHARS = 300  # where a letter or notice names its issuer (head, 落款) when the metadata does not
 _places: dict[tuple[str, str], Place | str | None] = {}  # (source, sha256) -> place, across drafts
 
 
@@ -64,7 +64,9 @@ def document_place(doc: DocumentRecord, text_of: Callable[[str], str] | None = N
         if i == 3:
             if text_of is None:
                 break
-            found = _named_in(text_of(doc.source)[:_OPENING_CHARS])
+            full = text_of(doc.source)
+            # the head names the issuer, else the 落款 at the end of a letter does
+            found = _named_in(full[:_EDGE_CHARS]) or _named_in(full[-_EDGE_CHARS:])
             break
         text = texts[i]
         if not text:
