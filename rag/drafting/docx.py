@@ -1,7 +1,7 @@
 """The draft as .docx in the official layout of GB/T 9704-2012, for staff to edit in Word or WPS.
 
-Layout: A4; margins 37 mm top, 35 mm bottom, 28 mm left (订口), 26 mm right, giving the 156 × 225 mm
-type area; a document grid of 28 lines × 28 characters (w:docGrid); body 仿宋_GB2312 三号 (16 pt),
+Layout: A4; margins 37 mm top, 35 mm bottom, 27 mm left (订口), 24.9 mm right, giving a 158.1 × 225 mm
+type area (see TYPE_AREA_MM for why not 156 mm); a document grid of 28 lines × 28 characters (w:docGrid); body 仿宋_GB2312 三号 (16 pt),
 title 方正小标宋简体 二号 (22 pt) centred; the page number "— n —" in the footer; 落款 and date
 right-aligned; the sources as an appendix table (序号, 文件, 原文).
 
@@ -13,10 +13,12 @@ renderer's own CJK serif.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from rag.drafting.letter import ReplyDraft
+from rag.drafting.template import ReplyTemplate, reply_template
 from rag.errors import RagError
 
 BODY_FONT = "仿宋_GB2312"
@@ -27,8 +29,18 @@ BODY_PT = 16  # 三号
 TITLE_PT = 22  # 二号
 LINES_PER_PAGE = 28
 CHARS_PER_LINE = 28
-TYPE_AREA_MM = (156.0, 225.0)
-MARGINS_MM = {"top": 37.0, "bottom": 35.0, "left": 28.0, "right": 26.0}
+# The standard's 三号 is 15.75 pt (28 × 15.75 pt = 156 mm); Word's and python-docx's 三号 is 16 pt, and a
+# grid cell narrower than the font makes LibreOffice give each character two cells (14 a line). So the
+# type area is 158.1 mm wide (订口 27 mm, right 24.9 mm, within the standard's ±1 mm of 28 mm) and each
+# of the 28 cells holds one 16 pt character.
+TYPE_AREA_MM = (158.1, 225.0)
+MARGINS_MM = {"top": 37.0, "bottom": 35.0, "left": 27.0, "right": 24.9}
+APPENDIX_PT = 12  # 小四, for the sources table
+_SIGNATURE_CHARS = 30
+_NOTE_LEADS = ("办复类别", "公开属性")
+_CONTACT_LEADS = ("联系人", "联 系 人", "承办人")
+_SOURCE = re.compile(r"^\[(\d+)\]\s*(.*)$")
+_HEADING = re.compile(r"^[一二三四五六七八九十]+、[^。]{0,30}$")
 _TWIPS_PER_MM = 1440 / 25.4
 _PT_PER_MM = 72 / 25.4
 
@@ -48,6 +60,16 @@ def _grid(section: Any) -> None:
     # charSpace: the difference between the pitch and the font size, in 1/4096 pt (ECMA-376 17.6.5)
     grid.set(qn("w:charSpace"), str(round((char_pitch_pt - BODY_PT) * 4096)))
     sect.append(grid)
+
+
+def _off_grid(paragraph: Any) -> None:
+    """The 二号 title is set in its own pitch: on the 16 pt grid each 22 pt character would take two cells."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    paragraph._p.get_or_add_pPr().append(snap)
 
 
 def _font(run: Any, name: str, size: float, bold: bool = False) -> None:
@@ -111,12 +133,63 @@ def _page_number(section: Any) -> None:
     _font(paragraph.add_run(" —"), "宋体", 14)
 
 
-def export_docx(draft: ReplyDraft, path: Path) -> Path:
-    """Write ``draft`` to ``path`` (.docx) in the official layout; returns the path."""
+Block = tuple[str, str]  # (kind, text): docnum, title, salutation, heading, paragraph, contact, signature, note,
+#                          appendix_heading, source
+
+
+def blocks(text: str, template: ReplyTemplate | None = None) -> list[Block]:
+    """The layout of a letter's plain text (as drafted, or as staff edited it), line by line.
+
+    Lines are placed by the letter's landmarks, not by position alone, so an edited draft keeps its
+    layout: the lines before the salutation are the title, the short lines after the contact line are
+    the 落款 and date (right-aligned), the lines after the sources heading are the appendix."""
+    t = template or reply_template()
+    addressees = tuple(f"{k['addressee']}：" for k in t.kinds.values()) + tuple(
+        f"{k['addressee']}:" for k in t.kinds.values()
+    )
+    sources_heading = t.frame["sources_heading"].rstrip("：:")
+    lines = [line.strip() for line in text.splitlines()]
+    has_salutation = any(line.endswith(addressees) for line in lines)
+    out: list[Block] = []
+    stage = "head" if has_salutation else "body"
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        if stage == "appendix":
+            out.append(("source" if _SOURCE.match(line) else "paragraph", line))
+        elif line.rstrip("：:") == sources_heading:
+            stage = "appendix"
+            out.append(("appendix_heading", line))
+        elif stage == "head":
+            if line.endswith(addressees):
+                stage = "body"
+                out.append(("salutation", line))
+            elif i == next(j for j, x in enumerate(lines) if x) and ("签发人" in line or "〔" in line):
+                out.append(("docnum", line))
+            else:
+                out.append(("title", line))
+        elif line.startswith(_NOTE_LEADS):
+            stage = "notes"
+            out.append(("note", line))
+        elif line.startswith(_CONTACT_LEADS):
+            stage = "signature"
+            out.append(("contact", line))
+        elif stage == "signature" and len(line) <= _SIGNATURE_CHARS:
+            out.append(("signature", line))
+        elif _HEADING.match(line):
+            out.append(("heading", line))
+        else:
+            out.append(("note" if stage == "notes" else "paragraph", line))
+    return out
+
+
+def export_docx(draft: ReplyDraft | str, path: Path) -> Path:
+    """Write a draft (or the text of an edited draft) to ``path`` (.docx) in the official layout."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt
 
+    text = draft if isinstance(draft, str) else draft.text()
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -129,52 +202,60 @@ def export_docx(draft: ReplyDraft, path: Path) -> Path:
     normal.font.size = Pt(BODY_PT)
     normal.paragraph_format.space_before = normal.paragraph_format.space_after = Pt(0)
 
-    def para(text: str, *, font: str = BODY_FONT, size: float = BODY_PT, indent: bool = True, align: Any = None) -> Any:
+    def para(line: str, *, font: str = BODY_FONT, size: float = BODY_PT, indent: bool = True, align: Any = None) -> None:
         p = doc.add_paragraph()
         if indent:
             p.paragraph_format.first_line_indent = Pt(size * 2)
         if align is not None:
             p.alignment = align
-        _font(p.add_run(text), font, size)
-        return p
+        _font(p.add_run(line), font, size)
 
-    h = draft.header()
-    p = para(f"{h['doc_number']}", indent=False)
-    p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    _font(p.add_run(f"　　　　{h['signer']}"), BODY_FONT, BODY_PT)
-    para("", indent=False)
-    para(h["title"], font=TITLE_FONT, size=TITLE_PT, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
-    para("", indent=False)
-    para(h["salutation"], indent=False)
-    para(h["receipt"])
-    for kind, text in draft.body_lines():
-        para(text, font=HEADING_FONT if kind == "heading" else BODY_FONT)
-    para(h["closing"])
-    para("", indent=False)
-    para(h["contact"])
-    para("", indent=False)
-    para(h["office"], indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    para(h["date"], indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    para("", indent=False)
-    para(h["category"], indent=False)
-    para(h["visibility"], indent=False)
-    if draft.citations:
-        doc.add_page_break()
-        para("附：" + h["sources_heading"].rstrip("：:"), font=HEADING_FONT, indent=False)
-        table = doc.add_table(rows=1, cols=3)
-        table.style = "Table Grid"
-        for cell, label in zip(table.rows[0].cells, ("序号", "文件", "原文"), strict=True):
-            _font(cell.paragraphs[0].add_run(label), HEADING_FONT, 12)
-        for c in draft.citations:
-            number = f"（{c.meta['doc_number']}）" if c.meta.get("doc_number") else ""
+    table: Any = None
+    previous = ""
+    for kind, line in blocks(text):
+        if kind == "docnum":
+            para(line, indent=False)
+            para("", indent=False)
+        elif kind == "title":
+            para(line, font=TITLE_FONT, size=TITLE_PT, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+            _off_grid(doc.paragraphs[-1])
+        elif kind == "salutation":
+            para("", indent=False)
+            para(line, indent=False)
+        elif kind == "heading":
+            para(line, font=HEADING_FONT)
+        elif kind == "contact":
+            para("", indent=False)
+            para(line)
+        elif kind == "signature":
+            if previous == "contact":
+                para("", indent=False)
+            para(line, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        elif kind == "note":
+            if previous == "signature":
+                para("", indent=False)
+            para(line, indent=False)
+        elif kind == "appendix_heading":
+            doc.add_page_break()
+            para("附：" + line.rstrip("：:"), font=HEADING_FONT, indent=False)
+            table = doc.add_table(rows=1, cols=2)
+            table.style = "Table Grid"
+            for cell, label in zip(table.rows[0].cells, ("序号", "依据（文件与原文）"), strict=True):
+                _font(cell.paragraphs[0].add_run(label), HEADING_FONT, APPENDIX_PT)
+        elif kind == "source" and table is not None:
+            m = _SOURCE.match(line)
+            assert m is not None  # blocks() only marks matching lines as sources
             row = table.add_row().cells
-            for cell, value in zip(row, (f"[{c.n}]", f"{c.title or c.source}{number}\n{c.source}", c.quote), strict=True):
-                _font(cell.paragraphs[0].add_run(value), BODY_FONT, 12)
+            _font(row[0].paragraphs[0].add_run(f"[{m.group(1)}]"), BODY_FONT, APPENDIX_PT)
+            _font(row[1].paragraphs[0].add_run(m.group(2)), BODY_FONT, APPENDIX_PT)
+        else:
+            para(line)
+        previous = kind
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         doc.save(str(path))
     except OSError as exc:
-        raise RagError(f"无法写入 {path}（{exc.strerror or exc}）：请检查输出路径和写权限。") from exc
+        raise RagError(f"无法写入 {path}（{exc.strerror or exc}）：请检查 --docx（--out）的路径和写权限。") from exc
     return path
 
 

@@ -89,13 +89,16 @@ class ReplyDraft:
         s = self.suggestion
         office = s.office or t.frame["office"]
         number = s.number or t.frame["number"]
-        deputy = s.deputy.removesuffix("代表") if s.deputy else t.frame["deputy"]
+        noun, addressee = t.kind(s.title, s.session, s.number)
+        deputy = s.deputy.removesuffix(addressee) if s.deputy else t.frame["deputy"]
         d = self.drafted_on
         return {
             "doc_number": t.frame["doc_number"],
             "signer": t.frame["signer"],
-            "title": t.line("title", office=office, session=s.session or t.frame["session"], number=number),
-            "salutation": t.line("salutation", deputy=deputy),
+            "title": t.line(
+                "title", office=office, session=s.session or t.frame["session"], number=number, kind=noun
+            ),
+            "salutation": t.line("salutation", deputy=deputy, addressee=addressee),
             "receipt": t.line("receipt", suggestion=s.title.strip("《》"), number=number),
             "handling_heading": t.frame["handling_heading"],
             "next_heading": t.frame["next_heading"],
@@ -150,7 +153,9 @@ class ReplyDraft:
             "frame": self.header(),
             "parts": [p.to_json() for p in self.parts],
             "next_steps": [s.to_json() for s in self.next_steps],
-            "statements": [s.to_json() for s in self.statements],
+            "statements": [s.text for s in self.statements],  # each ends with its [n] markers
+            "statement_details": [s.to_json() for s in self.statements],
+            "answer": "".join(s.text for s in self.statements),
             "citations": [c.to_json() for c in self.citations],
             "placeholders": self.placeholders(),
             "dropped": list(self.dropped),

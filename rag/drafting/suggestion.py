@@ -90,8 +90,11 @@ def strip_frame(text: str, template: ReplyTemplate) -> str:
         if text.startswith(prefix) and len(text) > len(prefix) + 2:
             text = text[len(prefix) :]
             break
-    for suffix in template.suffixes:
-        if text.endswith(suffix) and len(text) > len(suffix) + 2:
-            text = text[: -len(suffix)]
-            break
+    stripped = True
+    while stripped:  # 的建议提案 -> 的建议 -> (matter)
+        stripped = False
+        for suffix in template.suffixes:
+            if text.endswith(suffix) and len(text) > len(suffix) + 2:
+                text, stripped = text[: -len(suffix)], True
+                break
     return text.strip(_TRIM) or text

@@ -28,6 +28,7 @@ class ReplyTemplate:
     next_markers: tuple[str, ...]
     opening_markers: tuple[str, ...]
     closing_markers: tuple[str, ...]
+    kinds: dict[str, dict[str, Any]]
 
     def line(self, key: str, **values: object) -> str:
         """A frame line with its {placeholders} filled."""
@@ -38,7 +39,17 @@ class ReplyTemplate:
 
     def is_frame(self, sentence: str) -> bool:
         """A sentence of the letter's frame (receipt, thanks, contact), not of its matter."""
-        return any(m in sentence for m in self.frame_markers)
+        words = "".join(sentence.split())  # 联 系 人
+        return any(m in words for m in self.frame_markers)
+
+    def kind(self, *texts: str) -> tuple[str, str]:
+        """(noun, addressee) of what is answered: 建议/代表, or 提案/委员 when the texts say so."""
+        for entry in self.kinds.values():
+            markers = entry.get("markers", ())
+            if markers and any(m in t for t in texts for m in markers):
+                return str(entry["noun"]), str(entry["addressee"])
+        default = self.kinds.get("suggestion", {"noun": "建议", "addressee": "代表"})
+        return str(default["noun"]), str(default["addressee"])
 
     def is_next_step(self, sentence: str) -> bool:
         return any(m in sentence for m in self.next_markers)
@@ -68,4 +79,5 @@ def reply_template() -> ReplyTemplate:
         next_markers=_strings(register, "next_markers"),
         opening_markers=_strings(register, "opening_markers"),
         closing_markers=_strings(register, "closing_markers"),
+        kinds=dict(data.get("kinds", {})),
     )
