@@ -282,7 +282,8 @@ class Assistant:
         )
 
     @staticmethod
-    def export_reply_docx(draft: ReplyDraft, path: Path) -> Path:
+    def export_reply_docx(draft: ReplyDraft | str, path: Path) -> Path:
+        """The draft, or the text of a draft staff edited, as .docx in the official layout."""
         from rag.drafting import export_docx
 
         return export_docx(draft, path)

@@ -15,6 +15,7 @@ from rag.drafting.template import reply_template
 from rag.lang import Place, dates, figures, gazetteer
 
 _DATE_LINE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+_SALUTATION = re.compile(r"(?m)^[^\n]{1,40}(?:代表|委员)：$")
 STRUCTURE = ("称谓", "收悉", "办理情况", "下一步", "联系人", "落款")
 
 
@@ -75,7 +76,7 @@ def structure_missing(text: str) -> list[str]:
     t = reply_template()
     frame = t.frame
     checks = {
-        "称谓": frame["salutation"].replace("{deputy}", "") in text,
+        "称谓": bool(_SALUTATION.search(text)),
         "收悉": "收悉" in text and "答复如下" in text,
         "办理情况": frame["handling_heading"] in text,
         "下一步": frame["next_heading"] in text,
