@@ -279,9 +279,7 @@ class Assistant:
 
         wide = self.settings.model_copy(update={"max_answer_sentences": max(6, self.settings.max_answer_sentences)})
         chain = AnswerChain(self.search, self.docs, make_backend(wide), wide, template="reply")
-        return build_draft(
-            self, suggestion, lambda q, flt: chain.invoke(q, (), "staff", flt), rewrite_prior=True
-        )
+        return build_draft(self, suggestion, lambda q, flt: chain.invoke(q, (), "staff", flt), rewrite_prior=True)
 
     @staticmethod
     def export_reply_docx(draft: ReplyDraft | str, path: Path) -> Path:

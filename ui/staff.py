@@ -309,7 +309,9 @@ def _build_draft(assistant: AssistantFacade, state: gr.State) -> None:
         "起草复函，每一处表述都标注来源；文件中没有依据的内容留作【待补充】。草稿可直接修改，修改后再下载 Word 文档。"
     )
     title = gr.Textbox(label="建议标题", placeholder="例如：关于加快全区工业经济发展的建议", elem_id="draft-topic")
-    body = gr.Textbox(label="建议正文（可选）", lines=4, placeholder="粘贴建议正文，草稿将逐条回应", elem_id="draft-text")
+    body = gr.Textbox(
+        label="建议正文（可选）", lines=4, placeholder="粘贴建议正文，草稿将逐条回应", elem_id="draft-text"
+    )
     with gr.Row():
         deputy = gr.Textbox(label="代表（委员）姓名", placeholder="例如：周练", elem_id="draft-deputy")
         number = gr.Textbox(label="建议编号", placeholder="例如：第61号", elem_id="draft-number")

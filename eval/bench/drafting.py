@@ -124,7 +124,8 @@ def render_md(result: dict[str, Any]) -> str:
         "",
         "| metric | held in (reply in corpus) | held out (reply removed) |",
         "|---|---|---|",
-        f"| cases (with key facts) | {hi['cases']} ({hi['cases_with_facts']}) | {ho['cases']} ({ho['cases_with_facts']}) |",
+        f"| cases (with key facts) | {hi['cases']} ({hi['cases_with_facts']}) "
+        f"| {ho['cases']} ({ho['cases_with_facts']}) |",
         f"| key-fact recall | {hi['key_fact_recall']} | {ho['key_fact_recall']} |",
         f"| missing facts shown as 【待补充】 (cases) | {hi['placeholder_ok']}/{hi['cases']} "
         f"| {ho['placeholder_ok']}/{ho['cases']} |",
@@ -169,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     if not (args.corpus / "truth.jsonl").exists():
-        print(f"跳过：没有找到开发语料 {args.corpus}（需要 truth.jsonl 和 docs/）。")  # noqa: T201
+        print(f"跳过：没有找到开发语料 {args.corpus}（需要 truth.jsonl 和 docs/）。")
         return 0
     work = args.work or Path(tempfile.mkdtemp(prefix="rag-drafting-"))
     result = run(args.corpus, args.embed, work)
@@ -178,8 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     (args.out / "drafting.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (args.out / "drafting.md").write_text(render_md(result), encoding="utf-8")
     (work / "drafts.json").write_text(json.dumps(drafts, ensure_ascii=False, indent=1), encoding="utf-8")
-    print(render_md(result).split("\n| case")[0])  # noqa: T201
-    print(f"drafts: {work / 'drafts.json'}")  # noqa: T201
+    print(render_md(result).split("\n| case")[0])
+    print(f"drafts: {work / 'drafts.json'}")
     return 0
 
 

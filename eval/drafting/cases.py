@@ -21,15 +21,21 @@ from index.textnorm import to_simplified
 from rag.lang import dates, figures, split_sentences
 
 _QUOTED_TITLE = re.compile(r"《([^《》]{4,80})》")
-_RECEIPT = re.compile(r"提出的?(?:关于)?[“\"《]?([^。：:]{4,80}?)[”\"》]?(?:的\s*)?(?:建议|提案)?(?:\(第[^)]*\)|（第[^）]*）)?\s*已?收悉")
+_RECEIPT = re.compile(
+    r"提出的?(?:关于)?[“\"《]?([^。：:]{4,80}?)[”\"》]?(?:的\s*)?(?:建议|提案)?(?:\(第[^)]*\)|（第[^）]*）)?\s*已?收悉"
+)
 _DEPUTY = re.compile(r"(?:^|\n)\s*([\u4e00-\u9fff]{2,4}(?:、[\u4e00-\u9fff]{2,4})*)(?:等\d*位)?(?:代表|委员)\s*[:：]")
 _NUMBER = re.compile(r"第\s*([0-9A-Za-z()（）]+)\s*号")
-_SESSION = re.compile(r"(?:关于对?|对|局|府|队)?((?:[省市区县州]|[\u4e00-\u9fff]{2,8}?[省市区县州])?(?:第?[一二三四五六七八九十]+届)?(?:人大|政协|人民代表大会)[\u4e00-\u9fff]{0,12}?会议)")
+_SESSION = re.compile(
+    r"(?:关于对?|对|局|府|队)?((?:[省市区县州]|[\u4e00-\u9fff]{2,8}?[省市区县州])?(?:第?[一二三四五六七八九十]+届)?(?:人大|政协|人民代表大会)[\u4e00-\u9fff]{0,12}?会议)"
+)
 _NAMED = re.compile(r"“([^“”]{2,20})”")
 _TITLE_SUFFIX = re.compile(r"(?:建议|提案)?的?(?:答复函?|复函)$")
 # Independent of rag.drafting on purpose: the facts to find must not be defined by the code that finds them.
 _OPENING = re.compile(r"收悉|答复如下|函复如下|现答复|现回复")
-_CLOSING = re.compile(r"感谢您|感谢你|非常感谢|衷心感谢|再次感谢|关心和支持|关心与支持|联系人|承办人|经办人|联系电话|特此|征询意见")
+_CLOSING = re.compile(
+    r"感谢您|感谢你|非常感谢|衷心感谢|再次感谢|关心和支持|关心与支持|联系人|承办人|经办人|联系电话|特此|征询意见"
+)
 _MIN_BODY_CHARS = 60
 _FRAME = re.compile(r"提出的|代表[:：]|委员[:：]|收悉")
 

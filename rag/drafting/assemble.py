@@ -35,7 +35,9 @@ log = logging.getLogger(__name__)
 AskFn = Callable[[str, Filter | None], Answer]
 _MARKERS = re.compile(r"\[(\d+)\]")
 # a numbered heading of the earlier reply (一、… （二）… 3.…): the draft numbers its own parts
-_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])[^。；;]{0,30}$")
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])[^。；;]{0,30}$"
+)
 _MIN_TOPIC_CHARS = 4
 _MIN_STATEMENT_CHARS = 8
 _PRIOR_CANDIDATES = 10
@@ -48,7 +50,9 @@ class DraftingFacade(Protocol):
 
     def docs(self) -> list[DocumentRecord]: ...
 
-    def search(self, query: str, k: int | None = None, flt: Filter | None = None, audience: str = "staff") -> list[Hit]: ...
+    def search(
+        self, query: str, k: int | None = None, flt: Filter | None = None, audience: str = "staff"
+    ) -> list[Hit]: ...
 
     def document_text(self, source: str) -> str: ...
 

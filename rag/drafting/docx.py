@@ -1,9 +1,10 @@
 """The draft as .docx in the official layout of GB/T 9704-2012, for staff to edit in Word or WPS.
 
 Layout: A4; margins 37 mm top, 35 mm bottom, 27 mm left (订口), 24.9 mm right, giving a 158.1 × 225 mm
-type area (see TYPE_AREA_MM for why not 156 mm); a document grid of 28 lines × 28 characters (w:docGrid); body 仿宋_GB2312 三号 (16 pt),
-title 方正小标宋简体 二号 (22 pt) centred; the page number "— n —" in the footer; 落款 and date
-right-aligned; the sources as an appendix table (序号, 文件, 原文).
+type area (see TYPE_AREA_MM for why not 156 mm); a document grid of 28 lines × 28 characters
+(w:docGrid); body 仿宋_GB2312 三号 (16 pt), title 方正小标宋简体 二号 (22 pt) centred, off the grid; the
+page number "— n —" in the footer; 落款 and date right-aligned; the sources as an appendix table
+(序号, 依据).
 
 Fonts: the official names are written, so the letter looks right on an office machine that has
 them. Where they are missing, the font table names a fallback (w:altName) that Word and LibreOffice
@@ -202,7 +203,9 @@ def export_docx(draft: ReplyDraft | str, path: Path) -> Path:
     normal.font.size = Pt(BODY_PT)
     normal.paragraph_format.space_before = normal.paragraph_format.space_after = Pt(0)
 
-    def para(line: str, *, font: str = BODY_FONT, size: float = BODY_PT, indent: bool = True, align: Any = None) -> None:
+    def para(
+        line: str, *, font: str = BODY_FONT, size: float = BODY_PT, indent: bool = True, align: Any = None
+    ) -> None:
         p = doc.add_paragraph()
         if indent:
             p.paragraph_format.first_line_indent = Pt(size * 2)

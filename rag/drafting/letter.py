@@ -95,9 +95,7 @@ class ReplyDraft:
         return {
             "doc_number": t.frame["doc_number"],
             "signer": t.frame["signer"],
-            "title": t.line(
-                "title", office=office, session=s.session or t.frame["session"], number=number, kind=noun
-            ),
+            "title": t.line("title", office=office, session=s.session or t.frame["session"], number=number, kind=noun),
             "salutation": t.line("salutation", deputy=deputy, addressee=addressee),
             "receipt": t.line("receipt", suggestion=s.title.strip("《》"), number=number),
             "handling_heading": t.frame["handling_heading"],

@@ -51,6 +51,8 @@ class FakeFacade:
         sentences = []
         for n, (sentence, source) in enumerate(picked, 1):
             hit = self._hit(source)
-            citations.append(Citation(n, hit.id, source, self.docs_by_source[source][0], sentence, hit.text, dict(hit.meta)))
+            citations.append(
+                Citation(n, hit.id, source, self.docs_by_source[source][0], sentence, hit.text, dict(hit.meta))
+            )
             sentences.append(f"{sentence.rstrip('。')}[{n}]。")
         return Answer(answer="".join(sentences), refused=False, citations=tuple(citations))

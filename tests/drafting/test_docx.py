@@ -56,7 +56,12 @@ def test_layout_follows_the_standard(tmp_path: Path) -> None:
 
 
 def test_edited_text_keeps_the_letters_layout() -> None:
-    text = a_draft().text().replace("刘世群代表：", "刘世群代表：").replace("上虞区交通运输局\n", "上虞区交通运输局（盖章）\n")
+    text = (
+        a_draft()
+        .text()
+        .replace("刘世群代表：", "刘世群代表：")
+        .replace("上虞区交通运输局\n", "上虞区交通运输局（盖章）\n")
+    )
     kinds = dict((line, kind) for kind, line in blocks(text))
     assert kinds["刘世群代表："] == "salutation"
     assert kinds["上虞区交通运输局（盖章）"] == "signature" and kinds["2024年6月4日"] == "signature"

@@ -73,7 +73,16 @@ def test_every_staff_handler_checks_login_server_side(tmp_path: Path) -> None:
                 args[i] = "铜梁区"
         with pytest.raises(gr.Error, match="请先登录"):
             _call(dep.fn, args)
-    assert {"do_search", "do_refresh", "do_upload", "do_visibility", "do_remove", "do_draft", "do_export", "respond"} <= set(guarded)
+    assert {
+        "do_search",
+        "do_refresh",
+        "do_upload",
+        "do_visibility",
+        "do_remove",
+        "do_draft",
+        "do_export",
+        "respond",
+    } <= set(guarded)
     assert fake.calls == [] and fake.searches == []
 
 
