@@ -94,6 +94,8 @@ def score_draft(case: DraftCase, draft: ReplyDraft, truth: Mapping[str, Mapping[
     unknown: list[str] = []
     by_n = {c.n: c for c in draft.citations}
     for c in draft.citations:
+        if c.source == case.source:
+            continue  # the office's own reply to this suggestion is of its region by definition
         where = truth_place(truth.get(c.source))
         if where is None:
             unknown.append(c.source)

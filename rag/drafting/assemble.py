@@ -36,7 +36,7 @@ AskFn = Callable[[str, Filter | None], Answer]
 _MARKERS = re.compile(r"\[(\d+)\]")
 # a numbered heading of the earlier reply (一、… （二）… 3.…): the draft numbers its own parts
 _HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])[^。；;]{0,30}$"
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])\s*([^。；;]{2,40})[。]?$"
 )
 _MIN_TOPIC_CHARS = 4
 _MIN_STATEMENT_CHARS = 8
@@ -207,51 +207,60 @@ def find_prior_reply(facade: DraftingFacade, suggestion: Suggestion, flt: Filter
     return None
 
 
-def _reply_body(text: str, template: ReplyTemplate) -> list[str]:
-    """The handling sentences of a reply: after its opening (…现答复如下：), before its closing.
+def _reply_body(text: str, template: ReplyTemplate) -> list[tuple[str, str]]:
+    """The handling sentences of a reply, each with the heading it stands under ("" before any):
+    after its opening (…现答复如下：), before its closing.
 
     The opening often runs on into the first handling sentence (…答复如下: 按照…), so what follows the
-    last opening marker of that sentence is kept."""
-    sentences = [
+    last opening marker of that sentence is kept. Headings (一、… （二）…) become the draft's parts."""
+    lines = [
         line.strip()
         for s in split_sentences(to_simplified(text))
         for line in s.text.split("\n")  # a heading line (一、…) ends where the line does
-        if line.strip() and not _HEADING.match(line.strip())
+        if line.strip()
     ]
-    opening = [i for i, s in enumerate(sentences) if any(m in s for m in template.opening_markers)]
-    body: list[str] = []
+    opening = [
+        i for i, s in enumerate(lines) if not _HEADING.match(s) and any(m in s for m in template.opening_markers)
+    ]
+    body: list[tuple[str, str]] = []
     if opening:
         # 收悉。感谢…。现答复如下： — the last opening marker close to the first one ends the opening
         first = max(i for i in opening if i - opening[0] <= _OPENING_SPAN)
-        head = sentences[first]
+        head = lines[first]
         cut = max(head.rfind(m) + len(m) for m in template.opening_markers if m in head)
         rest = head[cut:].lstrip(":：,， \n")
         if rest:
-            body.append(rest)
-        sentences = sentences[first + 1 :]
-    for s in sentences:
-        if any(m in s for m in template.closing_markers):
-            if any(not template.is_frame(b) for b in body):
+            body.append(("", rest))
+        lines = lines[first + 1 :]
+    heading = ""
+    for line in lines:
+        numbered = _HEADING.match(line)
+        if numbered:
+            heading = numbered.group(1).strip()
+            continue
+        if any(m in line for m in template.closing_markers):
+            if any(not template.is_frame(b) for _, b in body):
                 break
             continue  # thanks right after the receipt (收悉，非常感谢…) open the letter, they do not close it
-        body.append(s)
+        body.append((heading, line))
     return body
 
 
 def _quote_prior(
-    facade: DraftingFacade, source: str, ask: str, flt: Filter | None, collector: _Collector, template: ReplyTemplate
+    facade: DraftingFacade, source: str, topic: str, flt: Filter | None, collector: _Collector, template: ReplyTemplate
 ) -> list[Statement]:
-    """The prior reply's handling sentences, each cited to the chunk of it that states it."""
+    """The prior reply's handling sentences, each cited to the chunk of it that states it; a statement's
+    ``ask`` is the heading it stood under in the reply (``topic`` before the first heading)."""
     only = (flt or Filter()).with_equals("source", [source])
     out: list[Statement] = []
-    for sentence in _reply_body(facade.document_text(source), template):
+    for heading, sentence in _reply_body(facade.document_text(source), template):
         if template.is_frame(sentence):
             continue
         hits = facade.search(sentence, 3, only, "staff")
         hit = next((h for h in hits if fold(sentence) in fold(_display(h))), None)
         if hit is None:
             continue
-        out += collector.add_quote(sentence, hit, ask, template)
+        out += collector.add_quote(sentence, hit, heading or topic, template)
     return out
 
 
@@ -266,28 +275,35 @@ def build_draft(
     allowed = frozenset(str(s) for s in flt.equals["source"]) if flt is not None and "source" in flt.equals else None
     collector = _Collector(_Sources(allowed))
     asks = suggestion.asks(template)
-    found: dict[str, list[Statement]] = {a: [] for a in asks}
+    # ordered sections: label -> statements; an earlier reply's own headings come first, then the asks
+    sections: dict[str, list[Statement]] = {}
 
     prior = find_prior_reply(facade, suggestion, flt)
     if prior is not None:
         log.info("找到对该建议的既有答复：%s", prior)
         only = (flt or Filter()).with_equals("source", [prior])
+        rewritten = []
         if rewrite_prior:
-            found[asks[0]] += collector.add_answer(ask(suggestion.topic(), only), asks[0], template, "prior_reply")
-        if not found[asks[0]]:
-            found[asks[0]] += _quote_prior(facade, prior, asks[0], flt, collector, template)
+            rewritten = collector.add_answer(ask(suggestion.topic(), only), asks[0], template, "prior_reply")
+        for st in rewritten or _quote_prior(facade, prior, asks[0], flt, collector, template):
+            sections.setdefault(st.ask, []).append(st)
 
     for a in asks:
         for aspect in template.aspects:
-            found[a] += collector.add_answer(ask(aspect.format(ask=a), flt), a, template, "pipeline")
+            got = collector.add_answer(ask(aspect.format(ask=a), flt), a, template, "pipeline")
+            sections.setdefault(a, []).extend(got)
 
     parts: list[Part] = []
     next_steps: list[Statement] = []
-    for a in asks:
-        now = [s for s in found[a] if not template.is_next_step(s.text)]
-        next_steps += [s for s in found[a] if template.is_next_step(s.text)]
-        heading = f"关于{a}"
-        parts.append(Part(heading, tuple(now), "" if now else template.placeholder("part", ask=a)))
+    for label, statements in sections.items():
+        now = [st for st in statements if not template.is_next_step(st.text)]
+        next_steps += [st for st in statements if template.is_next_step(st.text)]
+        heading = f"关于{label}" if label in asks else label
+        if now:
+            parts.append(Part(heading, tuple(now)))
+        elif prior is None or label == asks[0]:
+            # an earlier reply answers the whole suggestion: its sub-asks need no placeholder of their own
+            parts.append(Part(heading, (), template.placeholder("part", ask=label)))
     if not any(p.statements for p in parts) and not next_steps:
         parts = [Part(f"关于{asks[0]}", (), template.placeholder("empty"))]
     return ReplyDraft(
