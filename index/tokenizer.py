@@ -29,8 +29,9 @@ from index.textnorm import fold
 
 TOKENIZER_REVISION = "gov-jieba-1"
 
-# Finds the spans of a (folded, lower-cased) text that must stay whole tokens.
-Protect = Callable[[str], Sequence[tuple[int, int]]]
+# Finds the spans of a (folded, lower-cased) text that must stay whole tokens: (start, end), or
+# (start, end, token) when the finder knows the span's one spelling (a damaged 文号's normal form).
+Protect = Callable[[str], Sequence[tuple[int, int] | tuple[int, int, str]]]
 
 # 文号: issuer abbreviation + year in brackets + serial, e.g. 铜经信函〔2024〕54号 / 渝府发[2023]3号.
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})[〔\[【(（［]\s*((?:19|20)\d{2})\s*[〕\]】)）］]\s*第?(\d{1,5})\s*号")
@@ -138,14 +139,15 @@ def _protected_spans(text: str) -> list[tuple[int, int, str]]:
     return sorted(spans)
 
 
-def _injected_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+def _injected_spans(text: str, spans: Sequence[tuple[int, int] | tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """The injected extractor's spans as (start, end, token); 文号 in bracket forms get one spelling."""
     out: list[tuple[int, int, str]] = []
     pos = 0
-    for start, end in sorted(spans):
+    for span in sorted(spans):
+        start, end = span[0], span[1]
         if start < pos or end <= start:
             continue  # overlapping or empty spans from a careless extractor are skipped, not fatal
-        whole = re.sub(r"\s+", "", text[start:end])
+        whole = span[2] if len(span) > 2 else re.sub(r"\s+", "", text[start:end])
         out.append((start, end, canonical_doc_number(whole) if DOC_NUMBER.fullmatch(whole) else whole))
         pos = end
     return out

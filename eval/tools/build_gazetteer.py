@@ -31,6 +31,7 @@ import io
 import logging
 import sys
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from rag.lang.data import read_list
@@ -118,8 +119,8 @@ def _keep(code: str, name: str, names: dict[str, str], suffixes: list[str]) -> b
 
 
 def build(
-    rows: list[tuple[str, str]],
-    historical: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    rows: Sequence[tuple[str, str]],
+    historical: Sequence[tuple[str, str]] = (),
 ) -> list[tuple[str, ...]]:
     """Table rows: code, name, short forms, level, parent, status ("" or "historical")."""
     suffixes = read_list("place_suffixes.txt")

@@ -1,4 +1,4 @@
-"""Answer backends, chosen by ``Settings.llm_backend``: extractive (default), openai, gguf, fake.
+"""Answer backends, chosen by ``Settings.llm_backend``: extractive (default), openai, gguf.
 
 Every backend streams answer text with [n] marks from numbered passages; the chain verifies it,
 so a backend is trusted for wording only, never for facts. LLM backends are LangChain chat
@@ -17,7 +17,6 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from rag.answer.extractive import ExtractiveBackend
-from rag.answer.fake import FakeChatModel, FakeMode
 from rag.answer.passages import Passage, render_passages
 from rag.answer.refusal import refusal_text
 from rag.errors import BackendError, ConfigError
@@ -160,11 +159,6 @@ def openai_backend(settings: Settings) -> ChatModelBackend:
     return ChatModelBackend(model, "openai", settings.max_answer_sentences, where)
 
 
-def fake_backend(settings: Settings, mode: FakeMode = "copy") -> ChatModelBackend:
-    """The deterministic fake LLM behind the real prompts; tests only."""
-    return ChatModelBackend(FakeChatModel(mode=mode), "fake", settings.max_answer_sentences)
-
-
 def make_backend(settings: Settings) -> AnswerBackend:
     """The backend ``settings.llm_backend`` names."""
     kind = settings.llm_backend
@@ -176,6 +170,4 @@ def make_backend(settings: Settings) -> AnswerBackend:
         if settings.gguf_path is None:
             raise ConfigError("RAG_LLM_BACKEND=gguf 需要设置 RAG_GGUF_PATH（本地 .gguf 模型文件路径）。")
         return GgufBackend(settings.gguf_path, settings.llm_temperature, settings.max_answer_sentences)
-    if kind == "fake":
-        return fake_backend(settings)
-    raise ConfigError(f"未知的 RAG_LLM_BACKEND={kind!r}：可选 extractive、openai、gguf、fake。")
+    raise ConfigError(f"未知的 RAG_LLM_BACKEND={kind!r}：可选 extractive、openai、gguf。")

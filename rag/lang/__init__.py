@@ -13,6 +13,7 @@ from rag.lang.extract import (
     doc_numbers,
     figures,
     protected_spans,
+    protected_tokens,
     years,
 )
 from rag.lang.gazetteer import Gazetteer, Place, PlaceMention, gazetteer, load_gazetteer
@@ -36,6 +37,7 @@ __all__ = [
     "gazetteer",
     "load_gazetteer",
     "protected_spans",
+    "protected_tokens",
     "split_clauses",
     "split_sentences",
     "vocab",

@@ -40,7 +40,11 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s*(?P<s>[-/.])\s*(?P<m>\d{1,2})\s*(?P=s)\s*(?P<d>\d{1,2})(?!\d|\.\d)"
         ),
     ),
-    ("compact", re.compile(_NOT_DIGIT_BEFORE + r"(?P<digits>(?:19|20)\d{5,6})" + _NOT_DIGIT_AFTER)),
+    # a serial number (第20220104号) is not a compact date
+    (
+        "compact",
+        re.compile(_NOT_DIGIT_BEFORE + r"(?<!第)(?P<digits>(?:19|20)\d{5,6})" + _NOT_DIGIT_AFTER + r"(?!\s*号)"),
+    ),
     ("ym", re.compile(r"(?<!\d)(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号])")),
     ("ym", re.compile(rf"(?P<y>{CN_YEAR})\s*年\s*(?P<m>{_CN_MD})\s*月(?!\s*{_CN_MD}\s*[日号])")),
     ("ym", re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})(?P<s>[-/])(?P<m>\d{1,2})(?![\d/-])")),

@@ -38,18 +38,22 @@ class DocNumber:
 
 @lru_cache(maxsize=1)
 def _doc_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    agency = rf"(?P<agency>[{_AGENCY}](?:[{_AGENCY}]|{_AGENCY_GAP}+(?=[{_AGENCY}]))"
+    """The part after the agency of each form; the agency is read backwards from where it starts."""
     standard = re.compile(
-        rf"{agency}{{0,13}})\s*[{_OPEN}]\s*(?P<year>(?:19|20)\d{{2}})\s*[{_CLOSE}]\s*"
-        r"(?:第\s*)?(?P<seq>\d{1,5})\s*号"
+        rf"\s*[{_OPEN}]\s*(?P<year>(?:19|20)\d{{2}})\s*[{_CLOSE}]\s*(?:第\s*)?(?P<seq>\d{{1,5}})\s*号"
     )
     mangled = re.compile(
-        rf"{agency}{{1,13}})(?P<open>[{_OPEN}])?{_GAP}(?P<year>(?:19|20)\d{{2}})(?P<close>[{_CLOSE}])?"
+        rf"(?:(?P<open>[{_OPEN}])|(?<!\d)){_GAP}(?P<year>(?:19|20)\d{{2}})(?P<close>[{_CLOSE}])?"
         rf"{_GAP}(?:第{_GAP})?(?P<seq>\d{{1,4}})(?P<hao>号)?(?![\d.年月日])"
     )
     # Orders are numbered without a year: 渝府令第121号 (agency ending in an order suffix from data).
-    order = re.compile(rf"{agency}{{1,13}})\s*第\s*(?P<seq>\d{{1,5}})\s*号")
+    order = re.compile(r"\s*第\s*(?P<seq>\d{1,5})\s*号")
     return standard, mangled, order
+
+
+# The agency: up to 14 characters right before the rest of the 文号 (masked pinyin may sit between them).
+_AGENCY_BEFORE = re.compile(rf"[{_AGENCY}](?:[{_AGENCY}]|{_AGENCY_GAP}+(?=[{_AGENCY}])){{0,13}}$")
+_LOOK_BACK = 64
 
 
 def _trim_agency(agency: str) -> str:
@@ -80,11 +84,14 @@ def find_doc_numbers(folded: str, text: str, taken: Taken) -> list[DocNumber]:
     suffixes = vocab().doc_number_suffixes
     for pattern in (standard, mangled, order):
         for m in pattern.finditer(folded):
-            written = m.group("agency")
-            agency = _trim_agency(written.replace(_AGENCY_GAP, ""))
-            if not agency:
+            before = _AGENCY_BEFORE.search(folded, max(0, m.start() - _LOOK_BACK), m.start())
+            if before is None:
                 continue
-            start = m.start() + _offset_of_suffix(written, agency)
+            written = before.group(0)
+            agency = _trim_agency(written.replace(_AGENCY_GAP, ""))
+            if not agency or (pattern is not standard and len(written.replace(_AGENCY_GAP, "")) < 2):
+                continue
+            start = before.start() + _offset_of_suffix(written, agency)
             if taken.overlaps(start, m.end()):
                 continue
             seq = m.group("seq")

@@ -19,7 +19,17 @@ from rag.lang.normalize import fold_aligned
 from rag.lang.numerals import Span, Taken
 from rag.lang.quantity import Figure, find_figures
 
-__all__ = ["DateMention", "DocNumber", "Figure", "dates", "doc_numbers", "figures", "protected_spans", "years"]
+__all__ = [
+    "DateMention",
+    "DocNumber",
+    "Figure",
+    "dates",
+    "doc_numbers",
+    "figures",
+    "protected_spans",
+    "protected_tokens",
+    "years",
+]
 
 
 @dataclass(frozen=True)
@@ -87,3 +97,11 @@ def protected_spans(text: str) -> list[Span]:
     spans += [(s, e) for s, e, _ in analysis.year_spans]
     spans += [(f.start, f.end) for f in analysis.figures if f.unit]
     return sorted(spans)
+
+
+def protected_tokens(text: str) -> list[tuple[int, int, str]]:
+    """protected_spans() with the token each span stands for: a 文号 in its normalised form (so the
+    damaged 渝府办发202312号 and 渝府办发〔2023〕12号 are one token), anything else as written."""
+    analysis = _analyse(text)
+    numbers = {(d.start, d.end): d.normalised for d in analysis.doc_numbers}
+    return [(s, e, numbers.get((s, e)) or "".join(text[s:e].split())) for s, e in protected_spans(text)]

@@ -194,7 +194,8 @@ class Gazetteer:
                 if not places:
                     continue
                 short = all(p.name != surface for p in places)
-                if short and not _on_word_boundaries(compact, i, i + length):
+                # a short form, or a two-character name (和县 in 建议和县政协, 范县 in 示范县), must be a word
+                if (short or length <= 2) and not _on_word_boundaries(compact, i, i + length):
                     continue  # a shorter surface at the same position may still fit
                 out.append(_Match(where[i], where[i + length - 1] + 1, tuple(places), short))
                 i += length

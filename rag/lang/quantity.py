@@ -80,9 +80,14 @@ def _figure_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     arabic = r"(?<![\dA-Za-z.])\d+(?:,\d{3})*(?:\.\d+)?(?![\d])"
     chinese = rf"[{CN_DIGIT}十][{CN_NUMERAL}]*"
     num = rf"(?:{arabic}|{chinese})"
-    unit = rf"(?:(?P<{{u}}>{units})|(?P<{{m}}>{mults})(?P<{{i}}>{inf})?(?P<{{v}}>{units})?)"
+    # one space may stand between a number and its unit (757.2 亿元, from PDFs and spaced pages)
+    unit = rf"(?:[ \u00a0]?(?:(?P<{{u}}>{units})|(?P<{{m}}>{mults})(?P<{{i}}>{inf})?(?P<{{v}}>{units})?))"
     tail = rf"(?P<inf>{inf})?{unit.format(u='unit', m='mult', i='inf2', v='munit')}?(?P<suf>{suf})?"
-    head = rf"(?P<pre>{pre})?(?P<uprefix>{uprefix})?"
+    # A figure starts with a digit, a numeral or the first character of a hedge/unit prefix: the
+    # lookahead lets the scan skip every other position at once.
+    starts = {w[0] for w in v.approximators} | {w[0] for w in v.unit_prefixes} | set(CN_DIGIT + "十")
+    first = rf"(?=[\d{re.escape(''.join(sorted(starts)))}])"
+    head = rf"{first}(?P<pre>{pre})?(?P<uprefix>{uprefix})?"
     single = re.compile(rf"{head}(?P<n1>{num}){tail}")
     first_unit = unit.format(u="unit1", m="mult1", i="inf1", v="munit1")
     rng = re.compile(

@@ -38,8 +38,10 @@ def _boundaries(text: str, enders: str, nest: bool) -> list[int]:
     while i < n:
         ch = text[i]
         if ch == "\n":
-            prev = text[:i].rstrip(" \t\r\u3000")
-            if not prev or prev[-1] not in _CONTINUES or text[i + 1 : i + 2] == "\n":
+            k = i - 1
+            while k >= 0 and text[k] in " \t\r\u3000":
+                k -= 1
+            if k < 0 or text[k] not in _CONTINUES or text[i + 1 :].lstrip(" \t\r\u3000")[:1] == "\n":
                 cuts.append(i)
                 depth.clear()
             i += 1

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from index.tokenizer import Tokenizer
 from rag.lang.data import read_text
-from rag.lang.extract import protected_spans
+from rag.lang.extract import protected_tokens
 
 # The data files whose content changes which spans protected_spans() returns.
 _SPAN_DATA = (
@@ -25,7 +25,7 @@ _SPAN_DATA = (
     "doc_number_order_suffixes.txt",
     "doc_number_lead_ins.txt",
 )
-SPAN_REVISION = "lang-1"  # bump when the grammars in rag/lang change the spans they find
+SPAN_REVISION = "lang-2"  # bump when the grammars in rag/lang change the spans they find
 
 
 def spans_version() -> str:
@@ -37,4 +37,4 @@ def spans_version() -> str:
 @lru_cache(maxsize=1)
 def tokenizer() -> Tokenizer:
     """The shared tokenizer for index and query (jieba's dictionary loads once, ~0.3 s)."""
-    return Tokenizer(protect=protected_spans, protect_version=spans_version())
+    return Tokenizer(protect=protected_tokens, protect_version=spans_version())

@@ -6,14 +6,17 @@ Everything here is read from rag/lang/data/ (see rag.lang.data); the algorithms 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from types import MappingProxyType
 
+from index.textnorm import fold
 from rag.lang.data import read_list, read_pairs, read_table
 
+_TRAILING_REMARK = re.compile(r"(?:\s*[(（〔\[【][^()（）〔〕\[\]【】]{0,30}[)）〕\]】])+\s*$")
 _TITLE_CLOSERS = "".join(("》", "」", "』", "”", '"', "'", "）", ")"))
 
 
@@ -39,8 +42,12 @@ class Vocab:
     national_terms: tuple[str, ...]  # 全国 国务院 …: central level, not a place
 
     def doc_type(self, title: str) -> str:
-        """The doc_type a title's closing words give (…的答复 -> 复函), else 其他."""
-        stripped = title.strip().rstrip(_TITLE_CLOSERS)
+        """The doc_type a title's closing words give (…的答复 -> 复函), else 其他.
+
+        Traditional script and pinyin are folded first, and trailing bracketed remarks are not the
+        closing words: …发展规划(2021—2025年) -> 方案, …的通知（征求意见稿） -> 通知.
+        """
+        stripped = _TRAILING_REMARK.sub("", fold(title).strip()).rstrip(_TITLE_CLOSERS)
         for ending, doc_type in self.doc_types:
             if stripped.endswith(ending):
                 return doc_type

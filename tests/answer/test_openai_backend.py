@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 from rag.answer.backends import GgufBackend, make_backend
 from rag.answer.chain import AnswerChain
@@ -12,7 +12,7 @@ from rag.errors import BackendError, ConfigError
 from rag.events import DoneEvent, DroppedEvent, TokenEvent
 from rag.settings import Settings
 
-from .conftest import corpus_docs, corpus_hits, fake_search
+from .conftest import corpus_hits, fake_search
 from .fake_openai_server import serve
 
 
@@ -23,7 +23,7 @@ def openai_settings(settings: Settings, base_url: str, model: str) -> Settings:
 
 
 def run(settings: Settings, question: str, history=()) -> list:  # type: ignore[no-untyped-def]
-    chain = AnswerChain(fake_search(corpus_hits()), corpus_docs, make_backend(settings), settings)
+    chain = AnswerChain(fake_search(corpus_hits()), make_backend(settings), settings)
     return list(chain.stream(question, history))
 
 
@@ -33,7 +33,7 @@ def test_streaming_answer_through_the_server_is_verified_and_cited(settings: Set
     assert requests and requests[0]["stream"] is True and requests[0]["model"] == "fake-copy"
     assert "<<<资料1>>>" in requests[0]["messages"][1]["content"]
     answer = events[-1].answer
-    assert not answer.refused and "757.2亿元[" in answer.answer
+    assert not answer.refused and "757.2亿元" in answer.answer and "[1]" in answer.answer
     assert answer.citations[0].source == "000_d5e02e9cc017770c.txt"
     assert any(isinstance(e, TokenEvent) for e in events)
 
@@ -70,7 +70,8 @@ def test_unreachable_endpoint_is_a_clear_backend_error(settings: Settings) -> No
 
 def test_make_backend_picks_by_setting(settings: Settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert isinstance(make_backend(settings), ExtractiveBackend)
-    assert make_backend(settings.model_copy(update={"llm_backend": "fake"})).name == "fake"
+    with pytest.raises(ValidationError):  # the fake LLM lives in tests/, not in the settings
+        Settings(home=tmp_path, llm_backend="fake")  # type: ignore[arg-type]
     with pytest.raises(ConfigError, match="RAG_GGUF_PATH"):
         make_backend(settings.model_copy(update={"llm_backend": "gguf"}))
     gguf = make_backend(settings.model_copy(update={"llm_backend": "gguf", "gguf_path": tmp_path / "m.gguf"}))

@@ -121,6 +121,11 @@ def test_ambiguous_or_invalid_dates_are_rejected(text: str) -> None:
     assert dates(f"编号{text}号码") == []
 
 
+def test_serial_numbers_are_not_compact_dates() -> None:
+    assert dates("关于区政协六届二次会议第20220104号提案答复的函") == []
+    assert dates("编号20220104号") == []
+
+
 def test_date_inside_a_page_header() -> None:
     found = dates("发布时间：2024-06-16 09:38:11   成文日期：2024年6月4日")
     assert [d.iso for d in found] == ["2024-06-16", "2024-06-04"]
@@ -197,3 +202,17 @@ def test_protected_spans_keep_doc_numbers_figures_and_dates_whole() -> None:
 
 def test_proposal_numbers_across_a_line_break_are_not_doc_numbers() -> None:
     assert doc_numbers("南平市民政局关于市政协五届四次会议\n204293号提案答复的函") == []
+
+
+def test_protected_tokens_give_doc_numbers_their_normal_form() -> None:
+    from rag.lang import protected_tokens
+
+    text = "根据渝府办发202312号，投资3 亿元"
+    assert [t for _, _, t in protected_tokens(text)] == ["渝府办发〔2023〕12号", "3亿元"]
+
+
+def test_one_space_between_number_and_unit() -> None:
+    (fig,) = figures("全年实现 757.2 亿元，")
+    assert fig.raw == "757.2 亿元" and fig.key == "75720000000元"
+    (bare,) = figures("编号 4521 的项目")
+    assert bare.raw == "4521"

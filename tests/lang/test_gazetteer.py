@@ -175,3 +175,10 @@ def test_shared_full_name_prefers_the_current_mainland_place() -> None:
     assert g.most_specific("在区六届人大六次会议上金山区人民政府区长的发言").code == "310116"
     assert g.most_specific("重庆市江北区").code == "500105"  # context still decides first
     assert names("朝阳区人民政府") == []  # two mainland 朝阳区: no guess
+
+
+def test_two_character_names_inside_words_are_not_places() -> None:
+    assert names("会议期间人大代表建议和县政协九届一次会议期间委员提案") == []
+    assert names("创建知识产权强县建设示范县") == []
+    assert names("进一步提高县（市、区）城市管理水平") == []
+    assert names("安徽省马鞍山市和县人民政府") == ["安徽省", "马鞍山市", "和县"]

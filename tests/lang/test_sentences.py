@@ -50,3 +50,7 @@ def test_clauses() -> None:
     assert clauses == ["通过线上申报、", "现场办理等方式，", "截至10:30，", "共受理《关于甲、乙的通知》3件。"]
     for c in split_clauses(sentence):
         assert sentence[c.start : c.end] == c.text
+
+
+def test_a_blank_line_with_spaces_ends_a_paragraph() -> None:
+    assert texts("各镇人民政府，\n   \n各部门：") == ["各镇人民政府，", "各部门："]

@@ -91,3 +91,19 @@ def test_role_words_and_org_suffixes() -> None:
     assert {"代表", "委员", "局", "委", "办"} <= set(v.role_words)
     assert "人民政府" in v.org_suffixes and "委员会" in v.org_suffixes
     assert list(v.org_suffixes) == sorted(v.org_suffixes, key=len, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("title", "doc_type"),
+    [
+        ("长沙市新型城镇化发展规划(2021—2025年)", "方案"),
+        ("广元市安全生产治本攻坚三年行动方案(2024—2026年)", "方案"),
+        ("关于征求意见的通知（征求意见稿）", "通知"),
+        ("优化营商环境2023年工(gōng)作(zuò)要點", "方案"),
+        ("嘉興市人民政府政府工作報(bào)告", "报告"),
+        ("国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要", "方案"),
+        ("南平市民政局关于市政协五届四次会议204293号提案答复的函", "复函"),
+    ],
+)
+def test_doc_type_ignores_remarks_script_and_pinyin(title: str, doc_type: str) -> None:
+    assert vocab().doc_type(title) == doc_type

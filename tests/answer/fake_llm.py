@@ -1,4 +1,4 @@
-"""A deterministic stand-in for an LLM, for unit tests and the fake OpenAI-compatible server only.
+"""A deterministic stand-in for an LLM (tests only: tests inject it through AnswerChain/Assistant).
 
 It reads the fenced passages out of the prompt and answers by copying the sentence that best
 matches the question and holds a figure, with its [n]: what a well-behaved model does. The
@@ -17,10 +17,13 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
+from rag.answer.backends import ChatModelBackend
 from rag.answer.citations import split_sentences
-from rag.answer.extractive import format_pick, select
-from rag.answer.passages import Passage
+from rag.answer.extractive import ExtractiveBackend
+from rag.answer.passages import Passage, make_passage
 from rag.answer.refusal import refusal_text
+from rag.settings import Settings
+from tests.answer.conftest import make_hit
 
 FakeMode = Literal["copy", "hallucinate", "refuse"]
 HALLUCINATED = "另据了解，补贴标准为每千瓦时0.87元"
@@ -45,17 +48,26 @@ def fake_answer(prompt: str, mode: FakeMode = "copy") -> str:
         lines = body.split("\n", 1)
         text = lines[1] if len(lines) > 1 else body
         title = re.sub(r"^来源：|（[^（）]*）$", "", lines[0]) if len(lines) > 1 else ""
-        passages.append(Passage(int(n_text), "", "", title, text, text))
+        passages.append(_passage(int(n_text), title, text))
     if topics and not questions:  # the 复函 prompt: quote the opening sentence of each passage, cited
         firsts = [(p.n, split_sentences(p.text)) for p in passages[:3]]
         return "".join(f"{s[0].rstrip('。；;')}[{n}]。" for n, s in firsts if s) or refusal_text()
-    picks = select(question, passages, max_sentences=2)
-    if not picks:
+    answer = "".join(ExtractiveBackend(2).generate(question, passages))
+    if not answer:
         return refusal_text()
-    answer = "".join(format_pick(p) for p in picks)
     if mode == "hallucinate":
-        answer += f"{HALLUCINATED}[{picks[0].n}]。"
+        first = re.search(r"\[(\d+)\]", answer)
+        answer += f"{HALLUCINATED}[{first.group(1) if first else 1}]。"
     return answer
+
+
+def _passage(n: int, title: str, text: str) -> Passage:
+    return make_passage(n, make_hit(f"p{n}", text, source=f"p{n}", title=title, region=""))
+
+
+def fake_backend(settings: Settings, mode: FakeMode = "copy") -> ChatModelBackend:
+    """The fake LLM behind the real prompts, as an answer backend."""
+    return ChatModelBackend(FakeChatModel(mode=mode), "fake", settings.max_answer_sentences)
 
 
 def prompt_text(messages: Sequence[BaseMessage]) -> str:
