@@ -304,7 +304,7 @@ def build_draft(
         elif prior is None or label == asks[0]:
             # an earlier reply answers the whole suggestion: its sub-asks need no placeholder of their own
             parts.append(Part(heading, (), template.placeholder("part", ask=label)))
-    if not any(p.statements for p in parts) and not next_steps:
+    if not parts:  # cannot happen (the topic is always an ask), but an empty 办理情况 must still show a hole
         parts = [Part(f"关于{asks[0]}", (), template.placeholder("empty"))]
     return ReplyDraft(
         suggestion=suggestion,
