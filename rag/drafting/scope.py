@@ -52,31 +52,41 @@ def office_scope(region: str) -> RegionScope:
 def document_place(doc: DocumentRecord, text_of: Callable[[str], str] | None = None) -> Place | str | None:
     """Where a document comes from: ``全国`` for central bodies, a Place, or None when unknown.
 
-    The recorded region, issuer and title are asked first; only when none names a place is the
-    opening of the text read (once per document version: the answer is cached by content hash)."""
+    The recorded region and the issuer are asked first, and the issuer's place wins when it lies inside
+    the region (region 辽宁省, issuer 沈阳市房产局 -> 沈阳市). The title, then the full place names at the
+    head and the 落款 of the text, are asked only when those name no place: they often name the
+    matter's place rather than the issuer's (a city's reply about one of its counties). Read once per
+    document version: the answer is cached by content hash."""
     key = (doc.source, doc.sha256)
     if key in _places:
         return _places[key]
     meta = doc.meta
-    texts: list[str | None] = [meta.region, meta.issuer, meta.title]
     found: Place | str | None = None
-    for i in range(4):
-        if i == 3:
-            if text_of is None:
-                break
-            full = text_of(doc.source)
-            # the head names the issuer, else the 落款 at the end of a letter does
-            found = _named_in(full[:_EDGE_CHARS]) or _named_in(full[-_EDGE_CHARS:])
-            break
-        text = texts[i]
-        if not text:
-            continue
-        found = gazetteer().most_specific(text) or (NATIONAL if _national(text) else None)
-        if found is not None:
-            break
+    for text in (meta.region, meta.issuer):
+        if text:
+            found = _refine(found, _place_of(text))
+    if found is None and meta.title:
+        found = _place_of(meta.title)
+    if found is None and text_of is not None:
+        full = text_of(doc.source)
+        found = _named_in(full[:_EDGE_CHARS]) or _named_in(full[-_EDGE_CHARS:])
     if text_of is not None or found is not None:
         _places[key] = found
     return found
+
+
+def _place_of(text: str) -> Place | str | None:
+    return gazetteer().most_specific(text) or (NATIONAL if _national(text) else None)
+
+
+def _refine(current: Place | str | None, candidate: Place | str | None) -> Place | str | None:
+    """The finer of two readings when one lies inside the other; otherwise the first reading stands."""
+    if current is None:
+        return candidate
+    if isinstance(current, Place) and isinstance(candidate, Place):
+        if current.code in {p.code for p in gazetteer().ancestors(candidate)}:
+            return candidate
+    return current
 
 
 def _named_in(text: str) -> Place | None:

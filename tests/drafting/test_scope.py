@@ -48,3 +48,16 @@ def test_documents_are_placed_by_metadata_then_by_full_names_in_their_text() -> 
     flt = scope_filter(office_scope("上虞区"), facade.docs(), text_of=facade.document_text)
     assert flt is not None and list(flt.equals["source"]) == ["a.txt", "c.txt"]  # unknown place: left out
     assert scope_filter(office_scope(""), facade.docs()) is None  # no region: no restriction
+
+
+def test_the_issuer_refines_a_coarse_region_but_a_title_about_a_county_does_not_move_the_issuer() -> None:
+    facade = FakeFacade(
+        {
+            "city.txt": ("市政协委员提案", "沈阳市房产局", "辽宁省", "…"),
+            "about.txt": ("关于撤销延平区设立县级延平市的建议的答复", "南平市民政局", None, "延平区……"),
+        }
+    )
+    docs = {d.source: d for d in facade.docs()}
+    assert document_place(docs["city.txt"]) == place("沈阳市")
+    assert document_place(docs["about.txt"], facade.document_text) == place("南平市")
+    assert not office_scope("辽宁省").admits(document_place(docs["city.txt"]))  # a province cites no city below it
