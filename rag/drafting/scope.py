@@ -83,9 +83,9 @@ def _refine(current: Place | str | None, candidate: Place | str | None) -> Place
     """The finer of two readings when one lies inside the other; otherwise the first reading stands."""
     if current is None:
         return candidate
-    if isinstance(current, Place) and isinstance(candidate, Place):
-        if current.code in {p.code for p in gazetteer().ancestors(candidate)}:
-            return candidate
+    inside = isinstance(candidate, Place) and current in gazetteer().ancestors(candidate)
+    if isinstance(current, Place) and inside:
+        return candidate
     return current
 
 
