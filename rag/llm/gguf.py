@@ -82,10 +82,6 @@ class GgufBackend(LLMBackend):
             return self._server
 
     def _load(self) -> Any:
-        try:
-            import xllamacpp as xlc  # optional extra: imported only for this backend
-        except ImportError as exc:
-            raise BackendError(XLLAMACPP_MISSING) from exc
         if not self.path.is_file():
             raise ConfigError(
                 f"RAG_GGUF_PATH 指向的文件不存在：{self.path}。请设置为 .gguf 模型文件的路径（make models 会装好一个测试用的小模型）。"
@@ -96,6 +92,10 @@ class GgufBackend(LLMBackend):
                 raise ConfigError(
                     f"模型文件 {self.path} 的 SHA-256 是 {actual}，与 RAG_GGUF_SHA256 不符：文件不完整或被替换，请重新组装（make models）。"
                 )
+        try:
+            import xllamacpp as xlc  # optional extra: imported only for this backend
+        except ImportError as exc:
+            raise BackendError(XLLAMACPP_MISSING) from exc
         params = xlc.CommonParams()
         params.model.path = str(self.path)
         params.n_ctx = self.context_tokens

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from rag.answer.backends import fake_backend, make_backend
+from rag.answer.backends import make_backend
 from rag.answer.chain import AnswerChain
 from rag.answer.passages import Passage
 from rag.answer.refusal import LOW_COVERAGE, UNSUPPORTED, refusal_text
 from rag.events import CitationEvent, DoneEvent, DroppedEvent, RefusalEvent, TokenEvent
 from rag.settings import Settings
+from tests.llm.fakes import fake_backend
 
 from .conftest import INJECTION, corpus_docs, corpus_hits, fake_search, make_hit
 
