@@ -141,7 +141,8 @@ def run_backend(backend: str, ids: Sequence[str], args: argparse.Namespace) -> t
                 keep.write(line)
                 keep.flush()
     if proc.returncode:
-        raise SystemExit(f"{backend} worker failed with exit code {proc.returncode}")
+        raise SystemExit(f"{backend} worker failed with exit code {proc.returncode} (results so far: {partial})")
+    partial.unlink()
     return results, rss
 
 

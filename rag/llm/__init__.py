@@ -38,7 +38,9 @@ def make_llm(settings: Settings) -> LLMBackend:
         )
     if kind == "gguf":
         if settings.gguf_path is None:
-            raise ConfigError("RAG_LLM_BACKEND=gguf 需要设置 RAG_GGUF_PATH（本地 .gguf 模型文件路径；make models 会装好一个）。")
+            raise ConfigError(
+                "RAG_LLM_BACKEND=gguf 需要设置 RAG_GGUF_PATH（本地 .gguf 模型文件路径；make models 会装好一个）。"
+            )
         from rag.llm.gguf import GgufBackend
 
         return GgufBackend(

@@ -84,13 +84,15 @@ class GgufBackend(LLMBackend):
     def _load(self) -> Any:
         if not self.path.is_file():
             raise ConfigError(
-                f"RAG_GGUF_PATH 指向的文件不存在：{self.path}。请设置为 .gguf 模型文件的路径（make models 会装好一个测试用的小模型）。"
+                f"RAG_GGUF_PATH 指向的文件不存在：{self.path}。"
+                "请设置为 .gguf 模型文件的路径（make models 会装好一个测试用的小模型）。"
             )
         if self.sha256:
             actual = sha256_of(self.path)
             if actual != self.sha256:
                 raise ConfigError(
-                    f"模型文件 {self.path} 的 SHA-256 是 {actual}，与 RAG_GGUF_SHA256 不符：文件不完整或被替换，请重新组装（make models）。"
+                    f"模型文件 {self.path} 的 SHA-256 是 {actual}，与 RAG_GGUF_SHA256 不符："
+                    "文件不完整或被替换，请重新组装（make models）。"
                 )
         try:
             import xllamacpp as xlc  # optional extra: imported only for this backend
@@ -108,11 +110,15 @@ class GgufBackend(LLMBackend):
         params.hostnames = ["127.0.0.1"]  # the listener it always opens stays on loopback
         params.port = 0
         params.model_alias = [self.path.stem]
+        # llama.cpp's own log (hundreds of lines per load) only when debugging; failures reach us as errors
+        params.verbosity = 3 if log.isEnabledFor(logging.DEBUG) else -1
         log.info("加载本地模型 %s（上下文 %d，线程 %d）", self.path, self.context_tokens, self.threads)
         try:
             return xlc.Server(params)
         except Exception as exc:
-            raise self.error(f"无法加载：{exc}", "load", "请确认这是完整的 .gguf 文件（make models 会校验 SHA-256），") from exc
+            raise self.error(
+                f"无法加载：{exc}", "load", "请确认这是完整的 .gguf 文件（make models 会校验 SHA-256），"
+            ) from exc
 
     @property
     def address(self) -> str:
@@ -163,7 +169,9 @@ class GgufBackend(LLMBackend):
                 try:
                     item = pieces.get(timeout=self.timeout_s)
                 except queue.Empty:
-                    raise self.error(f"在 {self.timeout_s:g} 秒内没有输出", "timeout", "请减少 RAG_TOP_K 或换更小的模型，") from None
+                    raise self.error(
+                        f"在 {self.timeout_s:g} 秒内没有输出", "timeout", "请减少 RAG_TOP_K 或换更小的模型，"
+                    ) from None
                 if item is _DONE:
                     return
                 if isinstance(item, Exception):
@@ -184,7 +192,9 @@ class GgufBackend(LLMBackend):
         if "error" in chunk:
             error = chunk["error"]
             detail = error.get("message", error) if isinstance(error, dict) else error
-            raise self.error(f"生成失败：{detail}", "http_5xx", "提示词过长时请减少 RAG_TOP_K 或调大 RAG_LLM_CONTEXT_TOKENS，")
+            raise self.error(
+                f"生成失败：{detail}", "http_5xx", "提示词过长时请减少 RAG_TOP_K 或调大 RAG_LLM_CONTEXT_TOKENS，"
+            )
         for choice in chunk.get("choices") or ():
             delta = choice.get("delta") or choice.get("message") or {}
             content = delta.get("content")

