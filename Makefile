@@ -8,7 +8,7 @@ SAMPLE := eval/corpus
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: install run test lint typecheck pytest browser bench eval clean models bench-llm
+.PHONY: install run test lint typecheck pytest browser bench bench-real eval eval-real clean models bench-llm
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,10 @@ test: lint typecheck pytest
 bench: install
 	$(BIN)/python -m eval.bench.scale --out eval/bench/results --sizes 10000 100000
 
+# Real text: corpus-dev + 10k / 46k real news articles through the facade (skips what ../shared lacks).
+bench-real: install
+	nice $(BIN)/python -m eval.bench.real --out eval/bench/results
+
 # Quality on the dev and holdout sets, with the LangChain baselines; a fresh home each time.
 eval: install
 	rm -rf .rag-eval
@@ -76,5 +80,15 @@ eval: install
 	$(BIN)/rag --home .rag-eval eval --dataset eval/datasets/holdout3.jsonl --report eval/results/holdout3 --baselines
 	$(BIN)/rag --home .rag-eval eval --dataset eval/datasets/holdout4.jsonl --report eval/results/holdout4 --baselines
 
+# Real documents (../shared/corpus-dev, never copied into the repo): the development set and the blind
+# set (the coordinator runs the blind one; never tune on it). Skips with a message when the corpus is absent.
+REAL_DOCS ?= ../shared/corpus-dev/docs
+eval-real: install
+	@if [ ! -d "$(REAL_DOCS)" ]; then echo "eval-real: $(REAL_DOCS) not found, skipping"; exit 0; fi; \
+	rm -rf .rag-real && \
+	$(BIN)/rag --home .rag-real ingest $(REAL_DOCS) --json > /dev/null && \
+	$(BIN)/rag --home .rag-real eval --dataset eval/datasets/real_dev.jsonl --report eval/results/real_dev && \
+	$(BIN)/rag --home .rag-real eval --dataset eval/datasets/real_blind.jsonl --report eval/results/real_blind
+
 clean:
-	rm -rf $(VENV) .rag .rag-eval .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .rag .rag-eval .rag-real .pytest_cache .mypy_cache .ruff_cache

@@ -59,14 +59,14 @@ def retrieval_query(item: EvalItem) -> str:
     """
     if not item.history:
         return item.question
-    from rag.answer.query import rewrite
+    from rag.assistant import standalone_question
 
-    return rewrite(item.question, item.history)
+    return standalone_question(item.question, item.history)
 
 
 def figure_checkers() -> tuple[Callable[[str, Sequence[str]], Sequence[str]], Callable[[str], Sequence[str]]]:
     """The answer chain's own figure rules, so "unsupported" means what the verifier means."""
-    from rag.answer.citations import figures, unsupported_figures
+    from rag.assistant import figures, unsupported_figures
 
     return unsupported_figures, figures
 
@@ -124,7 +124,10 @@ def _answer(target: EvalTarget, item: EvalItem, result: dict[str, Any]) -> None:
             result["timings_ms"][stage] = float(answer.timings_ms[stage])
     cited = [c.passage or c.quote for c in answer.citations]
     find_unsupported, find_figures = figure_checkers()
-    result["answer"] = scoring.answer_scores(item, answer.answer, answer.refused, cited, find_unsupported, find_figures)
+    sources = [c.source for c in answer.citations]
+    result["answer"] = scoring.answer_scores(
+        item, answer.answer, answer.refused, cited, find_unsupported, find_figures, sources
+    )
     result["got"] = answer.answer
     result["refused"] = answer.refused
     result["citations"] = [

@@ -68,8 +68,13 @@ def answer_scores(
     cited_passages: Sequence[str],
     find_unsupported: Callable[[str, Sequence[str]], Sequence[str]],
     find_figures: Callable[[str], Sequence[str]],
+    cited_sources: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Answer, citation, refusal and figure scores of one answer (None = not applicable)."""
+    """Answer, citation, refusal and figure scores of one answer (None = not applicable).
+
+    An answer is correct when every gold string is in it and, for items with gold documents, at
+    least one citation is of a gold document: the right words cited from the wrong file are not a
+    grounded answer."""
     out: dict[str, Any] = {
         "answer_correct": None,
         "citation_precision": None,
@@ -82,7 +87,8 @@ def answer_scores(
     if item.answerable:
         out["false_refusal"] = refused
         if item.answers:
-            out["answer_correct"] = (not refused) and m.answer_correct(answer_text, item.answers)
+            cites_gold = not item.gold_docs or any(m.doc_relevance(cited_sources, item.gold_docs))
+            out["answer_correct"] = (not refused) and cites_gold and m.answer_correct(answer_text, item.answers)
         if item.evidence:
             out["citation_recall"] = 0.0 if refused else m.citation_recall(cited_passages, item.evidence)
             if not refused:

@@ -47,3 +47,36 @@ class Reranker(Protocol):
     """
 
     def score(self, query: str, hits: Sequence[Hit]) -> Sequence[float]: ...
+
+
+def fuse_hits(lists: Mapping[str, Sequence[Hit]], weights: Mapping[str, float], k: int, limit: int) -> list[Hit]:
+    """``rrf`` over per-retriever hit lists (by id); each fused hit carries its rank in every list it is in.
+
+    For backends that get whole hits back from their retrievers (Milvus); the local index fuses slots."""
+    fused = rrf({name: [h.id for h in hits] for name, hits in lists.items()}, weights, k=k)
+    by_id: dict[str, Hit] = {}
+    positions: dict[str, dict[str, int]] = {}
+    for name, hits in lists.items():
+        pos: dict[str, int] = {}
+        for rank, hit in enumerate(hits, start=1):
+            by_id.setdefault(hit.id, hit)
+            pos.setdefault(hit.id, rank)
+        positions[name] = pos
+    out = []
+    for doc_id, score in fused[:limit]:
+        hit = by_id[doc_id]
+        ranks = {name: pos[doc_id] for name, pos in positions.items() if doc_id in pos}
+        out.append(Hit(id=doc_id, score=score, text=hit.text, meta=hit.meta, ranks=ranks))
+    return out
+
+
+def rerank(reranker: Reranker | None, query: str, hits: Sequence[Hit]) -> list[Hit]:
+    """Hits re-sorted by ``reranker``'s scores (stable on ties); unchanged without a reranker."""
+    if reranker is None or not hits:
+        return list(hits)
+    scores = list(reranker.score(query, hits))
+    order = sorted(range(len(hits)), key=lambda i: -scores[i])
+    return [
+        Hit(id=hits[i].id, score=float(scores[i]), text=hits[i].text, meta=hits[i].meta, ranks=hits[i].ranks)
+        for i in order
+    ]

@@ -22,7 +22,7 @@ from index.base import IndexConfig
 from index.dense import FLAT, HNSW, DenseIndex
 from index.embedder import Embedder, Vectors
 from index.errors import CorruptIndexError, IncompatibleIndexError, SearchIndexError
-from index.fusion import Reranker, rrf
+from index.fusion import Reranker, rerank, rrf
 from index.metafilter import BoolMask, MetaMasker
 from index.records import Filter, Hit, Record
 from index.rerank import PhraseReranker
@@ -37,6 +37,11 @@ EMBED_BATCH = 32
 COMPACT_MIN_DEAD = 64
 COMPACT_DEAD_FRACTION = 0.25
 REBUILD_HINT = "请用 rag ingest --rebuild 重建索引 / rebuild it with `rag ingest --rebuild`"
+
+
+def _encode(tokens: Sequence[str], vocab: dict[str, int]) -> IntArray:
+    """Token ids in ``vocab``, growing it."""
+    return np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), dtype=np.int32, count=len(tokens))
 
 
 class HybridIndex:
@@ -199,12 +204,16 @@ class HybridIndex:
                 if r.id in self._slots and self._records[self._slots[r.id]].text == r.text  # type: ignore[union-attr]
             }
         fresh = [r for r in batch if r.id not in reuse]
-        tokens = {r.id: self.tokenizer.tokenize(r.text) for r in fresh}
+        # Tokens become int32 ids against a batch-local vocabulary right away (a big batch's token
+        # strings would otherwise dominate peak memory); they are mapped to the index's ids under the lock.
+        local: dict[str, int] = {}
+        local_ids = {r.id: _encode(self.tokenizer.tokenize(r.text), local) for r in fresh}
         vectors = self._embed(fresh, progress)
         with self._lock:
             new_ids: list[IntArray | None] = []
             new_vecs: list[Vectors] = []
             matrix = self._dense._matrix() if self._dense is not None else None
+            remap = self._sparse.encode(list(local))  # local id -> index id (dicts keep insertion order)
             for r in batch:
                 old = self._slots.get(r.id)
                 if r.id in reuse and old is not None and old == reuse[r.id]:
@@ -212,7 +221,7 @@ class HybridIndex:
                     if matrix is not None:
                         new_vecs.append(matrix[old : old + 1].copy())
                 else:
-                    new_ids.append(self._sparse.encode(tokens[r.id]))
+                    new_ids.append(remap[local_ids[r.id]])
                     if vectors is not None:
                         new_vecs.append(vectors[r.id])
                 if old is not None:
@@ -373,12 +382,4 @@ class HybridIndex:
                 slot = int(key)
                 ranks = {name: pos[slot] for name, pos in positions.items() if slot in pos}
                 hits.append(self._hit(slot, score, ranks))
-        hits = self._guard(hits, flt)
-        if self.reranker is not None and hits:
-            scores = list(self.reranker.score(query, hits))
-            order = sorted(range(len(hits)), key=lambda i: -scores[i])
-            hits = [
-                Hit(id=hits[i].id, score=float(scores[i]), text=hits[i].text, meta=hits[i].meta, ranks=hits[i].ranks)
-                for i in order
-            ]
-        return hits[:k]
+        return rerank(self.reranker, query, self._guard(hits, flt))[:k]

@@ -8,13 +8,18 @@ Pipeline: fold (traditional -> simplified, pinyin annotations stripped, full wid
 width), lower-case, then protected spans (文号, ISO dates, numbers with units) are emitted
 whole *and* segmented, the way jieba's search mode emits both 总产值 and 总产/产值. Stopwords
 and punctuation are dropped.
+
+Which spans are protected can be injected (``protect``): the application passes its one
+extractor of 文号/dates/figures (index/ imports nothing of the application, so the default
+is the small set of patterns below). The injected extractor's ``protect_version`` joins the
+tokenizer version, so an index built with other spans is recognised and rebuilt.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -23,6 +28,10 @@ import rjieba
 from index.textnorm import fold
 
 TOKENIZER_REVISION = "gov-jieba-1"
+
+# Finds the spans of a (folded, lower-cased) text that must stay whole tokens: (start, end), or
+# (start, end, token) when the finder knows the span's one spelling (a damaged 文号's normal form).
+Protect = Callable[[str], Sequence[tuple[int, int] | tuple[int, int, str]]]
 
 # 文号: issuer abbreviation + year in brackets + serial, e.g. 铜经信函〔2024〕54号 / 渝府发[2023]3号.
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})[〔\[【(（［]\s*((?:19|20)\d{2})\s*[〕\]】)）］]\s*第?(\d{1,5})\s*号")
@@ -63,7 +72,13 @@ def _doc_number_core(whole: str) -> str:
 class Tokenizer:
     """jieba (via rjieba) search-mode tokens plus whole 文号 / numbers-with-units, stopwords removed."""
 
-    def __init__(self, userdict: str | None = None, stopwords: str | None = None) -> None:
+    def __init__(
+        self,
+        userdict: str | None = None,
+        stopwords: str | None = None,
+        protect: Protect | None = None,
+        protect_version: str = "",
+    ) -> None:
         dict_text = _data_text("userdict.txt") if userdict is None else userdict
         stop_text = _data_text("stopwords.txt") if stopwords is None else stopwords
         self._jieba = rjieba.Jieba()
@@ -77,6 +92,9 @@ class Tokenizer:
         self.stopwords = frozenset(fold(w).lower() for w in stop_text.split())
         digest = hashlib.sha256((dict_text + "\0" + stop_text).encode("utf-8")).hexdigest()[:12]
         self.version = f"{TOKENIZER_REVISION}+{digest}"
+        if protect is not None:
+            self.version += f"+protect-{protect_version or getattr(protect, '__qualname__', 'custom')}"
+        self._protect = protect
 
     def normalize(self, text: str) -> str:
         """The folded text the tokens come from (also what the evidence matcher compares)."""
@@ -91,7 +109,8 @@ class Tokenizer:
 
     def _raw_tokens(self, text: str) -> Iterator[str]:
         pos = 0
-        for start, end, whole in _protected_spans(text):
+        spans = _protected_spans(text) if self._protect is None else _injected_spans(text, self._protect(text))
+        for start, end, whole in spans:
             if start > pos:
                 yield from self._segment(text[pos:start])
             yield whole
@@ -118,6 +137,20 @@ def _protected_spans(text: str) -> list[tuple[int, int, str]]:
             spans.append((m.start(), m.end(), re.sub(r"\s+", "", whole)))
             taken.append((m.start(), m.end()))
     return sorted(spans)
+
+
+def _injected_spans(text: str, spans: Sequence[tuple[int, int] | tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The injected extractor's spans as (start, end, token); 文号 in bracket forms get one spelling."""
+    out: list[tuple[int, int, str]] = []
+    pos = 0
+    for span in sorted(spans):
+        start, end = span[0], span[1]
+        if start < pos or end <= start:
+            continue  # overlapping or empty spans from a careless extractor are skipped, not fatal
+        whole = span[2] if len(span) > 2 else re.sub(r"\s+", "", text[start:end])
+        out.append((start, end, canonical_doc_number(whole) if DOC_NUMBER.fullmatch(whole) else whole))
+        pos = end
+    return out
 
 
 @lru_cache(maxsize=1)

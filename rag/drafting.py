@@ -15,10 +15,10 @@ from pathlib import Path
 
 from index.records import Filter, Hit
 from index.textnorm import fold, to_simplified
-from index.tokenizer import default_tokenizer
 from rag.answer.citations import extract, split_sentences, verify
 from rag.answer.passages import strip_instructions
 from rag.answer.refusal import refusal_text
+from rag.lang.tokens import tokenizer as lang_tokenizer
 from rag.models import Answer, Citation
 
 SearchFn = Callable[[str, int, Filter | None, str], Sequence[Hit]]
@@ -77,7 +77,7 @@ def split_statements(answer_text: str) -> tuple[str, ...]:
 
 
 def _terms(text: str) -> set[str]:
-    return {t for t in default_tokenizer().tokenize(fold(text)) if len(t) > 1}
+    return {t for t in lang_tokenizer().tokenize(fold(text)) if len(t) > 1}
 
 
 def draft_answer(

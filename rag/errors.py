@@ -69,3 +69,23 @@ class LLMError(BackendError):
         super().__init__(message)
         self.endpoint = endpoint
         self.kind = kind  # down, timeout, http_429, http_5xx, http_4xx, model_not_found, malformed, empty, load
+
+
+class LockTimeoutError(RagError):
+    """Another writer held RAG_HOME's write lock longer than RAG_LOCK_TIMEOUT_S."""
+
+
+class LimitExceededError(DocumentError):
+    """A file exceeds one of the ingest limits (zip size/entries, PDF pages, chunks per file)."""
+
+
+class AmbiguousDocumentError(RagError):
+    """A file name that several documents share: the user must say which one (by its path)."""
+
+    def __init__(self, ref: str, candidates: list[str]) -> None:
+        listing = "、".join(candidates)
+        super().__init__(
+            f"有 {len(candidates)} 个文档都叫 {ref}：{listing}。请改用完整路径（rag docs 中的 path）指明是哪一个。"
+        )
+        self.ref = ref
+        self.candidates = candidates

@@ -91,6 +91,7 @@ class DocumentRecord:
     path: str = ""
     ingested_at: str = ""
     text: str = ""  # cleaned text, for "open the passage in context"
+    origin: str = ""  # where the file was on disk when ingested (registry-internal, never printed)
 
     def to_json(self) -> dict[str, Any]:
         m = self.meta

@@ -36,14 +36,26 @@ class Settings(BaseSettings):
 
     # Ingestion
     max_file_mb: float = Field(default=20.0, gt=0, description="Files larger than this are refused.")
+    max_docx_unzipped_mb: float = Field(
+        default=100.0, gt=0, description="A .docx whose parts inflate beyond this is refused (zip bomb)."
+    )
+    max_docx_entries: int = Field(default=2000, ge=1, description="A .docx with more zip entries is refused.")
+    max_pdf_pages: int = Field(default=1000, ge=1, description="PDFs with more pages are refused.")
+    max_chunks_per_file: int = Field(default=5000, ge=1, description="A file yielding more chunks is refused.")
+    follow_symlinks: bool = Field(
+        default=False, description="Ingest symlinked files whose target stays inside the ingested folder."
+    )
+    lock_timeout_s: float = Field(
+        default=120.0, ge=0, description="How long a write waits for another writer on the same RAG_HOME."
+    )
 
     # Retrieval
     top_k: int = Field(default=5, ge=1, le=100)
     candidates: int = Field(default=50, ge=1, description="Candidates per retriever before fusion.")
-    rrf_k: int = Field(default=5, ge=1, description="RRF constant; small k trusts top ranks.")
+    rrf_k: int = Field(default=10, ge=1, description="RRF constant; small k trusts top ranks (calibrated on real_dev).")
     bm25_weight: float = Field(default=1.0, ge=0)
     phrase_weight: float = Field(
-        default=0.5, ge=0, description="Weight of query-phrase (bigram) coverage added to fused scores; 0 = off."
+        default=0.75, ge=0, description="Weight of query-phrase (bigram) coverage added to fused scores; 0 = off."
     )
     dense_weight: float = Field(default=0.15, ge=0, description="Weight of the dense ranking in fusion.")
     bm25_k1: float = Field(default=1.2, gt=0)
@@ -55,7 +67,7 @@ class Settings(BaseSettings):
     milvus_uri: str = Field(default="", description="Milvus URI; empty means RAG_HOME/milvus.db (milvus-lite).")
 
     # Answering
-    llm_backend: Literal["extractive", "openai", "gguf", "fake"] = "extractive"
+    llm_backend: Literal["extractive", "openai", "gguf"] = "extractive"
     llm_base_url: str = Field(default="http://127.0.0.1:8000/v1", description="OpenAI-compatible endpoint.")
     llm_model: str = "qwen2.5-7b-instruct"
     llm_api_key: SecretStr = SecretStr("")
@@ -70,7 +82,11 @@ class Settings(BaseSettings):
     gguf_threads: int = Field(default=0, ge=0, description="llama.cpp threads; 0 = 1 on <= 2 cores, else cores - 1.")
     gguf_sha256: str = Field(default="", description="If set, the GGUF file must have this SHA-256 to be loaded.")
     evidence_threshold: float = Field(
-        default=0.25, ge=0, le=1, description="Minimum evidence score; below it the assistant refuses."
+        default=0.28,
+        ge=0,
+        le=2,
+        description="Minimum selector score of the best answer sentence; below it the assistant refuses"
+        " (calibrated on eval/datasets/real_dev.jsonl, see eval/README).",
     )
     max_answer_sentences: int = Field(default=3, ge=1)
     max_question_chars: int = Field(default=500, ge=10, description="Longer questions are refused with a message.")
@@ -80,6 +96,12 @@ class Settings(BaseSettings):
     ui_port: int = 7860
     staff_user: str = Field(default="", description="Staff tab login; empty disables the staff tab.")
     staff_password: SecretStr = SecretStr("")
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Wrong staff passwords (per account and per client address) before a lockout."
+    )
+    login_lockout_s: float = Field(
+        default=60.0, ge=0, description="First lockout after too many wrong passwords; doubles on each further one."
+    )
 
     @property
     def index_dir(self) -> Path:

@@ -61,5 +61,6 @@ def launch(
         ssr_mode=False,
         show_error=False,
         quiet=not block,
+        max_file_size=int(settings.max_file_mb * 1024 * 1024),  # Gradio refuses bigger uploads before writing them
     )
     return app

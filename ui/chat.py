@@ -16,8 +16,7 @@ from typing import Any
 
 import gradio as gr
 
-from index.records import Filter
-from rag.answer.refusal import REFUSAL_SUGGESTION
+from rag.assistant import REFUSAL_SUGGESTION, Filter
 from rag.errors import BackendError, LLMError, RagError
 from rag.events import CitationEvent, DoneEvent, DroppedEvent, RefusalEvent, TokenEvent
 from rag.feedback import FeedbackError, FeedbackStore, make_entry
@@ -104,13 +103,14 @@ def source_contexts(assistant: AssistantFacade, citations: Sequence[Citation]) -
     texts: dict[str, str | None] = {}
     out: dict[str, str] = {}
     for c in citations:
-        if c.source not in texts:
+        key = str(c.meta.get("path") or c.source)  # the document id: two documents may share a name
+        if key not in texts:
             try:
-                texts[c.source] = assistant.document_text(c.source)
+                texts[key] = assistant.document_text(key)
             except (RagError, KeyError, OSError) as exc:
-                log.warning("no context for %s: %s", c.source, exc)
-                texts[c.source] = None
-        doc = texts[c.source]
+                log.warning("no context for %s: %s", key, exc)
+                texts[key] = None
+        doc = texts[key]
         if doc:
             ctx = render.context_html(doc, c.passage or c.quote, c.quote)
             if ctx:

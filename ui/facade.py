@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from index.records import Filter, Hit
+from rag.assistant import Filter, Hit
 from rag.events import ChainEvent
 from rag.models import DocumentRecord
 
@@ -41,7 +41,12 @@ class AssistantFacade(Protocol):
     ) -> list[Hit]: ...
 
     def ingest(
-        self, paths: Sequence[Path], visibility: str = "public", progress: ProgressCallback | None = None
+        self,
+        paths: Sequence[Path],
+        visibility: str | None = None,
+        progress: ProgressCallback | None = None,
+        *,
+        upload: bool = False,
     ) -> IngestSummary: ...
 
     def docs(self) -> list[DocumentRecord]: ...

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from index.records import Filter
+from rag.assistant import Filter
 from rag.errors import RagError
 
 ANY = "全部"

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 from typing import Any
 
-from index.records import Hit
+from rag.assistant import Hit
 from rag.models import Citation, DocumentRecord
 
 VISIBILITY_LABELS: dict[str, str] = {"public": "公开", "internal": "内部"}

@@ -23,7 +23,7 @@ from rag.feedback import FeedbackStore
 from rag.models import DOC_TYPES, DocumentRecord
 from rag.settings import Settings
 from ui import render
-from ui.auth import DISABLED_NOTE, StaffSession, login, require_staff, staff_enabled
+from ui.auth import DISABLED_NOTE, LoginThrottle, StaffSession, login, require_staff, staff_enabled
 from ui.chat import build_chat, source_contexts
 from ui.facade import AssistantFacade
 from ui.filters import ANY, FilterInputError, build_filter
@@ -41,7 +41,7 @@ UPLOAD_TYPES = sorted(SUPPORTED_SUFFIXES)  # what ingest can read, so the picker
 class DocChoices:
     """Dropdown choices derived from the current document list."""
 
-    sources: list[str]
+    sources: list[tuple[str, str]]  # (label, document id): the label is the file name, or the path when shared
     issuers: list[str]
     doc_numbers: list[str]
     regions: list[str]
@@ -51,8 +51,9 @@ def doc_choices(docs: Sequence[DocumentRecord]) -> DocChoices:
     def uniq(values: Sequence[str | None]) -> list[str]:
         return sorted({v for v in values if v})
 
+    names = [d.source for d in docs]
     return DocChoices(
-        sources=sorted(d.source for d in docs),
+        sources=sorted((d.path if names.count(d.source) > 1 else d.source, d.path or d.source) for d in docs),
         issuers=uniq([d.meta.issuer for d in docs]),
         doc_numbers=uniq([d.meta.doc_number for d in docs]),
         regions=uniq([d.meta.region for d in docs]),
@@ -70,6 +71,7 @@ def build_staff_tab(assistant: AssistantFacade, settings: Settings, store: Feedb
         return
 
     state = gr.State(StaffSession())
+    throttle = LoginThrottle.from_settings(settings)  # shared by every session of this app
 
     with gr.Column(visible=True, elem_id="staff-login") as login_box:
         gr.Markdown("### 员工登录\n员工工作台可检索全部文件（含内部文件）、管理文件、起草复函。")
@@ -86,15 +88,16 @@ def build_staff_tab(assistant: AssistantFacade, settings: Settings, store: Feedb
             with gr.Tab("检索", id="staff-search-tab"):
                 search_box = _build_search(assistant, state)
             with gr.Tab("文件管理", id="staff-docs-tab"):
-                docs = _build_docs(assistant, state, search_box)
+                docs = _build_docs(assistant, state, search_box, settings)
             with gr.Tab("员工问答", id="staff-chat-tab"):
                 gr.Markdown("员工模式：可引用内部文件。回答仍然只依据检索到的文件。")
                 build_chat(assistant, store, "staff", guard=require_staff, guard_state=state, prefix="staff")
             with gr.Tab("起草复函", id="staff-draft-tab"):
                 _build_draft(assistant, state)
 
-    def do_login(u: str, p: str, s: StaffSession) -> tuple[Any, ...]:
-        new, msg = login(settings, s, u, p)
+    def do_login(u: str, p: str, s: StaffSession, request: gr.Request) -> tuple[Any, ...]:
+        client = request.client.host if request is not None and request.client is not None else ""
+        new, msg = login(settings, s, u, p, throttle=throttle, client=client)
         if not new.logged_in:
             return (new, _error(msg), gr.skip(), gr.skip(), gr.skip(), "", *docs.no_change())
         return (
@@ -187,7 +190,7 @@ class _DocsPanel:
         return tuple(gr.skip() for _ in self.outputs)
 
 
-def _build_docs(assistant: AssistantFacade, state: gr.State, search: _SearchBox) -> _DocsPanel:
+def _build_docs(assistant: AssistantFacade, state: gr.State, search: _SearchBox, settings: Settings) -> _DocsPanel:
     gr.Markdown("#### 上传文件\n支持 .txt .md .html .docx .pdf（UTF-8 或 GBK 编码）。同名文件内容变化时会替换旧版本。")
     files = gr.File(label="选择文件（可多选）", file_count="multiple", file_types=UPLOAD_TYPES, elem_id="staff-upload")
     with gr.Row():
@@ -236,9 +239,15 @@ def _build_docs(assistant: AssistantFacade, state: gr.State, search: _SearchBox)
         s: StaffSession,
         progress: gr.Progress = gr.Progress(),  # noqa: B008  # Gradio injects the tracker via this default
     ) -> tuple[Any, ...]:
-        require_staff(s)
+        require_staff(s)  # before touching any uploaded file
         if not paths:
             return (_error("请先选择要上传的文件。"), gr.skip(), *(gr.skip() for _ in outputs))
+        limit = int(settings.max_file_mb * 1024 * 1024)
+        too_big = [Path(p).name for p in paths if Path(p).stat().st_size > limit]
+        if too_big:
+            names = "、".join(too_big)
+            msg = f"文件超过 {settings.max_file_mb:g} MB 上限（设置 RAG_MAX_FILE_MB）：{names}。请拆分后再上传。"
+            return (_error(msg), None, *(gr.skip() for _ in outputs))
         tracker = progress
         tracker(0, desc=f"正在导入 {len(paths)} 个文件…")
 
@@ -246,7 +255,7 @@ def _build_docs(assistant: AssistantFacade, state: gr.State, search: _SearchBox)
             tracker((done, total) if total > 0 else 0, desc=message or "正在导入…")
 
         try:
-            result = assistant.ingest([Path(p) for p in paths], visibility=vis, progress=on_progress)
+            result = assistant.ingest([Path(p) for p in paths], visibility=vis, progress=on_progress, upload=True)
         except RagError as exc:
             log.warning("upload failed: %s", exc)
             return (_error(f"导入失败：{exc}"), gr.skip(), *refresh())

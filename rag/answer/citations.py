@@ -1,59 +1,38 @@
 """Citation verification: every figure in an answer sentence must be in a passage that sentence cites.
 
 This is what makes the assistant trustworthy (no number from the model's memory, no citation
-that does not support its sentence, cf. RAGFlow issue 7232), so it is pure and small:
-``figures`` finds numbers, percentages, amounts, dates and 文号; ``verify`` keeps the sentences
-whose figures are all supported and reports the others with a reason. Comparison is on
-normalised values: traditional/simplified, full/half width, 億/亿, and 亿元 vs 万元 by value
-(757.2亿元 == 7572000万元, but 757.2万元 is a different figure).
+that does not support its sentence, cf. RAGFlow issue 7232), so it is pure and small. Figures,
+dates and 文号 are found by the one extractor in ``rag.lang``; they are compared by value
+(757.2亿元 == 7572000万元, 20211026 == 2021年10月26日, 〔〕/[] spellings of one 文号), after
+traditional/simplified and full/half-width folding.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from index.textnorm import fold
+from rag.lang import dates, doc_numbers
+from rag.lang import figures as lang_figures
+from rag.lang import split_sentences as lang_sentences
+from rag.lang import years as lang_years
 from rag.models import Citation
 
-# [1], [1][2], [1,2], [1、2] — also after NFKC of full-width brackets.
+# [1], [1][2], [1,2], [1、2] — also after NFKC of full-width brackets; not the [2019] of a 文号.
 CITATION_MARK = re.compile(r"\[(\d+(?:\s*[,，、]\s*\d+)*)\](?!\s*(?:第\s*)?\d{1,5}\s*号)")
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+(?:[。！？!?；;]+|\n|$)(?:\s*\[\d+(?:\s*[,，、]\s*\d+)*\])*")
-
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*(?:第\s*)?(\d{1,5})\s*号")
-_DATE_YMD = re.compile(r"(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?")
-_DATE_YM = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?!\s*\d)")
-_DATE_MD = re.compile(r"(?<![\d.])(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_YEAR = re.compile(r"(?<![\d.])(\d{4})\s*年(?!\s*\d{1,2}\s*月)")
-_YEAR_RANGE = re.compile(r"(?<![\d.])(\d{4})\s*[—–\-~～至到]+\s*(\d{4})\s*年?")
-_PERCENT = re.compile(r"(?:百分之\s*(\d+(?:\.\d+)?))|(?<![\d.])(\d+(?:\.\d+)?)\s*(?:%|％|‰)")
-_NUMBER = re.compile(
-    r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(万亿|千亿|百亿|亿|千万|百万|万|千)?\s*"
-    r"(元|美元|平方公里|平方米|千伏|千瓦|万方|家|个|项|户|人|亩|宗|场|口|吨|倍|件|名|次|条|座|所|台|辆|方|批)?"
-)
-_MULTIPLIER = {
-    "": Decimal(1),
-    "千": Decimal(1000),
-    "万": Decimal(10_000),
-    "百万": Decimal(1_000_000),
-    "千万": Decimal(10_000_000),
-    "亿": Decimal(100_000_000),
-    "百亿": Decimal(10_000_000_000),
-    "千亿": Decimal(100_000_000_000),
-    "万亿": Decimal(1_000_000_000_000),
-}
+_MARKS_AFTER = re.compile(r"^(?:\s*\[\d+(?:\s*[,，、]\s*\d+)*\])+")
 
 
 @dataclass(frozen=True)
-class Figure:
-    """A figure as written (``text``) and its comparable value (``key``)."""
+class Fact:
+    """A figure, date or 文号 as written (``text``) and its comparable value (``key``)."""
 
     text: str
-    kind: str  # doc_number, date, percent, number
-    key: tuple[str, ...]
+    kind: str  # doc_number, date, year, number
+    key: tuple[object, ...]
 
 
 @dataclass(frozen=True)
@@ -81,80 +60,36 @@ class VerifiedText:
 
 
 def normalise(text: str) -> str:
-    """One spelling for comparison: simplified, half width, no spaces, no thousands separators."""
-    text = fold(text)
-    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
-    return re.sub(r"\s+", "", text)
+    """One spelling for comparison: simplified, half width, no spaces."""
+    return re.sub(r"\s+", "", fold(text))
 
 
-def _decimal(value: str) -> Decimal:
-    try:
-        return Decimal(value.replace(",", ""))
-    except InvalidOperation:  # pragma: no cover - the regexes only pass digits
-        return Decimal(0)
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
 
 
-def _canon(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
-def _mask(text: str, span: tuple[int, int]) -> str:
-    return text[: span[0]] + " " * (span[1] - span[0]) + text[span[1] :]
-
-
-def extract(text: str) -> tuple[Figure, ...]:
+def extract(text: str) -> tuple[Fact, ...]:
     """All figures of ``text`` with comparable keys, in order of appearance. Citation marks are ignored."""
     return _extract(fold(text))
 
 
 @lru_cache(maxsize=4096)
-def _extract(text: str) -> tuple[Figure, ...]:
+def _extract(text: str) -> tuple[Fact, ...]:
     text = CITATION_MARK.sub(lambda m: " " * len(m.group(0)), text)
-    found: list[tuple[int, Figure]] = []
-    for pattern, build in _BUILDERS:
-        for m in list(pattern.finditer(text)):
-            figure = build(m)
-            if figure is not None:
-                found.append((m.start(), figure))
-            text = _mask(text, m.span())
-    return tuple(figure for _, figure in sorted(found, key=lambda item: item[0]))
-
-
-def _doc_number(m: re.Match[str]) -> Figure:
-    text = m.group(0).strip()
-    # Function words the prefix pattern may have swallowed (见铜经信函〔2024〕54号).
-    while len(re.sub(r"[〔\[［(（【].*", "", text)) > 3 and text[0] in "见据按依和与及的是为在即于以由经对":
-        text = text[1:]
-    prefix = re.sub(r"[〔\[［(（【].*", "", text).strip()
-    return Figure(text, "doc_number", ("doc_number", prefix, m.group(1), str(int(m.group(2)))))
-
-
-def _ymd(m: re.Match[str]) -> Figure | None:
-    month, day = int(m.group(2)), int(m.group(3))
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    return Figure(m.group(0).strip(), "date", ("date", m.group(1), str(month), str(day)))
-
-
-def _number(m: re.Match[str]) -> Figure:
-    value = _decimal(m.group(1)) * _MULTIPLIER[m.group(2) or ""]
-    return Figure(m.group(0).strip(), "number", ("number", _canon(value), m.group(3) or ""))
-
-
-# Order matters: the more specific shapes mask their text before the generic number pattern runs.
-_BUILDERS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Figure | None]], ...] = (
-    (_DOC_NUMBER, _doc_number),
-    (_YEAR_RANGE, lambda m: Figure(m.group(0).strip(), "date", ("year_range", m.group(1), m.group(2)))),
-    (_DATE_YMD, _ymd),
-    (_DATE_YM, lambda m: Figure(m.group(0).strip(), "date", ("date", m.group(1), str(int(m.group(2))), ""))),
-    (_DATE_MD, lambda m: Figure(m.group(0).strip(), "date", ("date", "", str(int(m.group(1))), str(int(m.group(2)))))),
-    (_YEAR, lambda m: Figure(m.group(0).strip(), "date", ("date", m.group(1), "", ""))),
-    (
-        _PERCENT,
-        lambda m: Figure(m.group(0).strip(), "percent", ("percent", _canon(_decimal(m.group(1) or m.group(2))))),
-    ),
-    (_NUMBER, _number),
-)
+    found: list[tuple[int, Fact]] = []
+    for number in doc_numbers(text):
+        found.append((number.start, Fact(number.raw, "doc_number", ("doc_number", number.normalised))))
+        text = _blank(text, number.start, number.end)
+    for date in dates(text):
+        parts = tuple(date.iso.split("-"))
+        found.append((date.start, Fact(date.raw, "date", ("date", *parts))))
+        text = _blank(text, date.start, date.end)
+    for year in dict.fromkeys(lang_years(text)):
+        at = text.find(str(year))
+        found.append((at, Fact(f"{year}年", "year", ("year", year))))
+    for fig in lang_figures(text):
+        found.append((fig.start, Fact(fig.raw, "number", ("number", fig.value, fig.unit, fig.key))))
+    return tuple(fact for _, fact in sorted(found, key=lambda item: item[0]))
 
 
 def figures(text: str) -> list[str]:
@@ -162,50 +97,61 @@ def figures(text: str) -> list[str]:
     return [f.text for f in extract(text)]
 
 
-def _supports(answer_fig: Figure, passage_figs: Iterable[Figure]) -> bool:
-    for fig in passage_figs:
-        if fig.kind != answer_fig.kind and not (answer_fig.kind == "date" and fig.kind == "date"):
+def _supports(wanted: Fact, stated: Sequence[Fact]) -> bool:
+    for fact in stated:
+        if wanted.kind == "year" and fact.kind == "date" and str(fact.key[1]) == str(wanted.key[1]):
+            return True  # 2024年 is stated by 2024年6月4日
+        if fact.kind != wanted.kind:
             continue
-        a, p = answer_fig.key, fig.key
-        if a[0] == "doc_number" and p[0] == "doc_number":
-            # The prefix pattern may take a word before the 文号 (见铜经信函〔2024〕54号): compare by suffix.
-            if a[2:] == p[2:] and (a[1].endswith(p[1]) or p[1].endswith(a[1])):
+        if wanted.kind == "date":
+            # every component the answer states must be stated identically (a year-only date matches its day)
+            a, p = wanted.key[1:], fact.key[1:]
+            if len(a) <= len(p) and a == p[: len(a)]:
                 return True
             continue
-        if a[0] == "date" and p[0] == "date":
-            # Every component the answer states must be stated identically by the passage.
-            if all(not x or x == y for x, y in zip(a[1:], p[1:], strict=True)):
+        if wanted.kind == "number":
+            _, value, unit, key = wanted.key
+            _, p_value, p_unit, p_key = fact.key
+            if key == p_key or (value == p_value and (not unit or not p_unit)):
                 return True
             continue
-        if a[0] == "date" and p[0] == "year_range" and a[2:] == ("", "") and a[1] in p[1:]:
-            return True
-        if a[0] == "number" and p[0] == "number":
-            if a[1] == p[1] and (not a[2] or not p[2] or a[2] == p[2]):
-                return True
-            continue
-        if a == p:
+        if wanted.key == fact.key:
             return True
     return False
 
 
 def is_supported(figure: str, passage: str) -> bool:
-    """Whether one figure (as returned by ``figures``) is stated by ``passage``, compared by normalised value."""
+    """Whether one figure (as returned by ``figures``) is stated by ``passage``, compared by value."""
     wanted = extract(figure)
     if not wanted:
         return normalise(figure) in normalise(passage)
-    passage_figs = extract(passage)
-    return all(_supports(w, passage_figs) for w in wanted)
+    stated = extract(passage)
+    return all(_supports(w, stated) for w in wanted)
 
 
 def unsupported_figures(text: str, passages: Sequence[str]) -> list[str]:
     """Figures of ``text`` that none of ``passages`` states."""
-    passage_figs = [f for p in passages for f in extract(p)]
-    return [f.text for f in extract(text) if not _supports(f, passage_figs)]
+    stated = [f for p in passages for f in extract(p)]
+    return [f.text for f in extract(text) if not _supports(f, stated)]
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences with the [n] marks that follow their end punctuation kept attached."""
-    return [s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text)) if s and not _is_only_marks(s)]
+    """Answer sentences (rag.lang's splitter) with the [n] marks that follow their end punctuation attached."""
+    out: list[str] = []
+    pos = 0
+    for sentence in lang_sentences(text):
+        if sentence.end <= pos:
+            continue  # wholly taken by the marks attached to the sentence before
+        marks = _MARKS_AFTER.match(text[sentence.end :])
+        end = sentence.end + (marks.end() if marks else 0)
+        piece = text[max(sentence.start, pos) : end].strip()
+        pos = end
+        if not piece or _is_only_marks(piece):
+            if out and piece:
+                out[-1] += piece
+            continue
+        out.append(piece)
+    return out
 
 
 def _is_only_marks(sentence: str) -> bool:
@@ -226,17 +172,17 @@ def cited_numbers(sentence: str) -> list[int]:
 def verify_sentence(sentence: str, by_number: dict[int, Citation]) -> DroppedSentence | None:
     """None if the sentence may stay; otherwise why it must go."""
     numbers = cited_numbers(sentence)
-    figs = extract(sentence)
-    fig_texts = tuple(f.text for f in figs)
+    facts = extract(sentence)
+    texts = tuple(f.text for f in facts)
     if not numbers:
-        if figs:
-            return DroppedSentence(sentence, "含有数字但没有标注引用", fig_texts)
+        if facts:
+            return DroppedSentence(sentence, "含有数字但没有标注引用", texts)
         return None
     missing = [n for n in numbers if n not in by_number]
     if missing:
-        return DroppedSentence(sentence, f"引用了不存在的资料[{missing[0]}]", fig_texts)
-    passage_figs = [f for n in numbers for f in extract(by_number[n].passage or by_number[n].quote)]
-    bad = [f.text for f in figs if not _supports(f, passage_figs)]
+        return DroppedSentence(sentence, f"引用了不存在的资料[{missing[0]}]", texts)
+    stated = [f for n in numbers for f in extract(by_number[n].passage or by_number[n].quote)]
+    bad = [f.text for f in facts if not _supports(f, stated)]
     if bad:
         return DroppedSentence(sentence, f"数字“{bad[0]}”不在所引资料中", tuple(bad))
     return None

@@ -14,12 +14,14 @@ NO_EVIDENCE = "no_evidence"  # retrieval found nothing usable
 LOW_COVERAGE = "low_coverage"  # the best passage does not cover the question's key terms
 UNSUPPORTED = "unsupported"  # every answer sentence failed citation verification
 NO_ANSWER = "no_answer"  # the backend itself found no answer in the passages
+OUT_OF_SCOPE = "out_of_scope"  # no passage is about the asked place, year or document
 
 REASONS: dict[str, str] = {
     NO_EVIDENCE: "没有检索到相关文件内容",
     LOW_COVERAGE: "检索到的内容没有覆盖问题中的关键信息",
     UNSUPPORTED: "回答中的内容无法在所引资料中得到核实",
     NO_ANSWER: "资料中没有能回答该问题的句子",
+    OUT_OF_SCOPE: "检索到的内容与问题所问的地区、年份或文件不符",
 }
 
 

@@ -8,20 +8,22 @@ error mid-batch leaves what was stored untouched.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from index.base import SearchBackend
 from index.records import Record
 from rag.documents.chunking import chunk_document, metadata_card
 from rag.documents.cleaning import clean
-from rag.documents.loaders import SUPPORTED_SUFFIXES, folder_files, load_file
+from rag.documents.loaders import SUPPORTED_SUFFIXES, LoadLimits, load_file, safe_text, scan_folder
 from rag.documents.metadata import extract_meta
-from rag.documents.registry import Registry
-from rag.errors import DocumentError, RagError
-from rag.models import VISIBILITIES, Chunk, DocMeta
+from rag.documents.registry import UPLOAD_FOLDER, Registry
+from rag.errors import DocumentError, LimitExceededError, RagError
+from rag.models import VISIBILITIES, Chunk, DocMeta, DocumentRecord
+from rag.safety import escape_citation_markers
 from rag.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -30,18 +32,20 @@ log = logging.getLogger(__name__)
 ProgressCallback = Callable[[int, int, str], None]
 STAGE_FILES = "读取文件"
 STAGE_EMBED = "向量化文本块"
+_MB = 1024 * 1024
 
 
 @dataclass
 class IngestReport:
-    """The contract's ingest summary."""
+    """The contract's ingest summary, plus ``skipped``: entries left out on purpose, each with its reason."""
 
     added: int = 0
     updated: int = 0
     unchanged: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     chunks: int = 0
-    sources: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # ids (paths) of the documents added or updated
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ingested(self) -> int:
@@ -54,19 +58,41 @@ class IngestReport:
             "unchanged": self.unchanged,
             "failed": [{"path": p, "error": e} for p, e in self.failed],
             "chunks": self.chunks,
+            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
         }
+
+
+class _Skip(Exception):
+    """A file left out on purpose (same content as another); reported in ``skipped``, not ``failed``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file to ingest and who it would be: its proposed id and where it is on disk."""
+
+    path: Path
+    doc_id: str  # path relative to the parent of the folder (or file) named on the command line
+    origin: str  # the real absolute path; ``uploads/<name>`` for staff uploads
 
 
 @dataclass(frozen=True)
 class _Prepared:
+    doc_id: str
     source: str
-    path: str
+    origin: str
     sha256: str
     meta: DocMeta
     text: str
     chunks: list[Chunk]
+    visibility: str
     is_update: bool
     stale_ids: tuple[str, ...]  # chunks of the stored version that the new one no longer has
+    replaces: tuple[str, ...] = ()  # ids of stored documents this one takes over (a renamed or moved file)
+    visibility_only: bool = False  # same content, explicit new visibility
 
 
 def check_visibility(visibility: str) -> None:
@@ -75,13 +101,17 @@ def check_visibility(visibility: str) -> None:
         raise RagError(f"可见范围必须是 public 或 internal，收到 {visibility!r}。")
 
 
-def chunk_record(chunk: Chunk, meta: DocMeta, visibility: str) -> Record:
-    """The index record of a chunk: its normalised text plus every field search filters on or shows."""
+def chunk_record(chunk: Chunk, meta: DocMeta, visibility: str, source: str | None = None) -> Record:
+    """The index record of a chunk: its normalised text plus every field search filters on or shows.
+
+    ``chunk.source`` holds the document id (its path); ``source`` in the record is the display name."""
+    doc_id = chunk.source
     return Record(
         id=chunk.id,
         text=chunk.index_text,
         meta={
-            "source": chunk.source,
+            "source": source if source is not None else PurePosixPath(doc_id).name,
+            "path": doc_id,
             "title": meta.title,
             "doc_number": meta.doc_number,
             "issuer": meta.issuer,
@@ -97,124 +127,239 @@ def chunk_record(chunk: Chunk, meta: DocMeta, visibility: str) -> Record:
     )
 
 
-def _expand(paths: Sequence[Path], report: IngestReport) -> list[Path]:
-    """The files to load; missing paths and unsupported files go into the report instead."""
-    files: list[Path] = []
+def origin_of(path: Path) -> str:
+    """The identity of a file on disk: its real absolute path, as valid text."""
+    return os.fsencode(os.path.realpath(path)).decode("utf-8", "backslashreplace")
+
+
+def _id_parts(parts: Sequence[str]) -> str:
+    return "/".join(safe_text(p) for p in parts if p not in ("", "/"))
+
+
+def _expand(paths: Sequence[Path], report: IngestReport, follow_symlinks: bool, upload: bool) -> list[Candidate]:
+    """The files to load with their proposed ids; bad paths, unsupported and skipped entries go into the report."""
+    files: list[Candidate] = []
     for p in paths:
-        if not p.exists():
-            report.failed.append((str(p), "文件或文件夹不存在：请检查路径。"))
-        elif p.is_dir():
-            found, skipped = folder_files(p)
-            report.failed.extend((str(o), f"不支持的文件类型 {o.suffix or '(无后缀)'}，已跳过。") for o in skipped)
-            files.extend(found)
-        elif p.is_file() and p.suffix.lower() not in SUPPORTED_SUFFIXES:
-            supported = " ".join(sorted(SUPPORTED_SUFFIXES))
-            report.failed.append((str(p), f"不支持的文件类型 {p.suffix or '(无后缀)'}：支持 {supported}。"))
-        else:
-            files.append(p)
+        shown = safe_text(str(p))
+        try:
+            if upload:
+                upload_id = f"{UPLOAD_FOLDER}/{safe_text(p.name)}"
+                files.append(Candidate(p, upload_id, upload_id))
+                continue
+            if not os.path.lexists(p):
+                report.failed.append((shown, "文件或文件夹不存在：请检查路径。"))
+            elif p.is_dir():
+                scan = scan_folder(p, follow_symlinks)
+                report.skipped.extend(scan.skipped)
+                report.failed.extend(
+                    (safe_text(str(o)), f"不支持的文件类型 {safe_text(o.suffix) or '(无后缀)'}，已跳过。")
+                    for o in scan.unsupported
+                )
+                base = Path(os.path.abspath(p)).name or "root"
+                for f in scan.supported:
+                    files.append(Candidate(f, _id_parts([base, *f.relative_to(p).parts]), origin_of(f)))
+            elif p.is_file() and p.suffix.lower() not in SUPPORTED_SUFFIXES:
+                supported = " ".join(sorted(SUPPORTED_SUFFIXES))
+                report.failed.append(
+                    (shown, f"不支持的文件类型 {safe_text(p.suffix) or '(无后缀)'}：支持 {supported}。")
+                )
+            else:
+                parent = Path(os.path.abspath(p)).parent.name
+                files.append(Candidate(p, _id_parts([parent, p.name]), origin_of(p)))
+        except OSError as exc:  # a name too long, a folder without permission...
+            report.failed.append((shown, f"无法读取该路径（{exc.strerror or exc}）：请检查路径和权限。"))
     return files
 
 
-def _prepare(path: Path, visibility: str, settings: Settings, registry: Registry) -> _Prepared | None:
+def _unique_id(cand: Candidate, registry: Registry, claimed: set[str]) -> str:
+    """A longer path for a file whose short id another file already holds (same name, other folder)."""
+    parts = Path(os.path.abspath(cand.path)).parts
+    for n in range(3, len(parts) + 1):
+        doc_id = _id_parts(parts[-n:])
+        if doc_id not in claimed and registry.get(doc_id) is None:
+            return doc_id
+    return cand.origin
+
+
+def _gone(origin: str) -> bool:
+    """Whether a stored document's file no longer exists where it was (so a same-content file is its move)."""
+    return os.path.isabs(origin) and not os.path.lexists(origin)
+
+
+def _identify(cand: Candidate, registry: Registry, claimed: set[str]) -> tuple[str, DocumentRecord | None]:
+    """The id this file is stored under and the stored document it updates, if any."""
+    existing = registry.find_by_origin(cand.origin)
+    if existing is not None:
+        return existing.path, existing
+    at_id = registry.get(cand.doc_id)
+    if at_id is None and cand.doc_id not in claimed:
+        return cand.doc_id, None
+    if at_id is not None and cand.doc_id not in claimed and (not at_id.origin or _gone(at_id.origin)):
+        return at_id.path, at_id  # the whole folder moved: same relative path, old place gone
+    return _unique_id(cand, registry, claimed), None
+
+
+def _prepare(
+    cand: Candidate,
+    visibility: str | None,
+    settings: Settings,
+    registry: Registry,
+    claimed: set[str],
+    batch_shas: dict[str, str],
+) -> _Prepared | None:
     """Load, clean, describe and chunk one file; None when it is unchanged."""
-    loaded = load_file(path, max_bytes=int(settings.max_file_mb * 1024 * 1024))
-    existing = registry.get(loaded.source)
+    limits = LoadLimits(
+        max_bytes=int(settings.max_file_mb * _MB),
+        docx_unzipped_bytes=int(settings.max_docx_unzipped_mb * _MB),
+        docx_entries=settings.max_docx_entries,
+        pdf_pages=settings.max_pdf_pages,
+    )
+    loaded = load_file(cand.path, limits.max_bytes, limits)
+    doc_id, existing = _identify(cand, registry, claimed)
     if existing is not None and existing.sha256 == loaded.sha256:
-        if existing.visibility != visibility:
-            raise DocumentError(
-                str(path),
-                f"内容未变，但可见范围不同（已入库为 {existing.visibility}）：请用界面或 rag 的可见范围设置修改，"
-                "不要重复入库。",
-            )
-        return None
+        if visibility is None or visibility == existing.visibility:
+            return None
+        return _Prepared(
+            doc_id=existing.path,
+            source=existing.source,
+            origin=cand.origin,
+            sha256=existing.sha256,
+            meta=existing.meta,
+            text="",
+            chunks=registry.chunks(existing.path),
+            visibility=visibility,
+            is_update=True,
+            stale_ids=(),
+            visibility_only=True,
+        )
+    if loaded.sha256 in batch_shas:
+        raise _Skip(f"与同批的 {batch_shas[loaded.sha256]} 内容完全相同，只保存一份，已跳过。")
+    replaces: tuple[str, ...] = ()
     twin = registry.find_by_sha(loaded.sha256)
-    if twin is not None and twin.source != loaded.source:
-        raise DocumentError(str(path), f"与已入库的 {twin.source} 内容完全相同，已跳过；如需改名请先删除旧文档。")
+    if twin is not None and twin.path != doc_id:
+        if existing is None and _gone(twin.origin):
+            existing, replaces = twin, (twin.path,)  # renamed or moved: keep its visibility
+        else:
+            raise _Skip(f"与已入库的 {twin.path} 内容完全相同，只保存一份，已跳过。")
     cleaned = clean(loaded)
+    cleaned = replace(cleaned, text=escape_citation_markers(cleaned.text))
     meta = extract_meta(loaded, cleaned)
-    chunks = chunk_document(loaded.source, cleaned.text, meta, settings.chunk_size, settings.chunk_overlap)
-    chunks.append(metadata_card(loaded.source, meta, len(chunks)))
+    chunks = chunk_document(doc_id, cleaned.text, meta, settings.chunk_size, settings.chunk_overlap)
+    if len(chunks) > settings.max_chunks_per_file:
+        raise LimitExceededError(
+            safe_text(str(cand.path)),
+            f"切分后有 {len(chunks)} 个文本块，超过每个文件 {settings.max_chunks_per_file} 块的上限"
+            "（设置 RAG_MAX_CHUNKS_PER_FILE）。请拆分文件，或调高该设置。",
+        )
+    chunks.append(metadata_card(doc_id, meta, len(chunks)))
     new_ids = {c.id for c in chunks}
     stale = tuple(i for i in existing.chunk_ids if i not in new_ids) if existing is not None else ()
+    kept = existing.visibility if existing is not None else "public"
+    vis = visibility if visibility is not None else kept
     return _Prepared(
+        doc_id=doc_id,
         source=loaded.source,
-        path=str(path),
+        origin=cand.origin,
         sha256=loaded.sha256,
         meta=meta,
         text=cleaned.text,
         chunks=chunks,
+        visibility=vis,
         is_update=existing is not None,
         stale_ids=stale,
+        replaces=replaces,
     )
 
 
 def ingest_paths(
     paths: Sequence[Path],
     *,
-    visibility: str,
+    visibility: str | None,
     settings: Settings,
     registry: Registry,
     index: SearchBackend,
     progress: ProgressCallback | None = None,
+    upload: bool = False,
+    follow_symlinks: bool | None = None,
 ) -> IngestReport:
-    """Ingest files and folders; see the module docstring for the failure guarantees."""
-    check_visibility(visibility)
+    """Ingest files and folders; see the module docstring for the failure guarantees.
+
+    ``visibility`` None keeps a stored document's visibility (new documents are public); the caller
+    holds RAG_HOME's write lock. ``upload`` stores files under ``uploads/<name>`` (staff uploads)."""
+    if visibility is not None:
+        check_visibility(visibility)
     report = IngestReport()
-    files = _expand(paths, report)
+    follow = settings.follow_symlinks if follow_symlinks is None else follow_symlinks
+    files = _expand(paths, report, follow, upload)
     prepared: list[_Prepared] = []
-    seen: dict[str, str] = {}
-    for i, path in enumerate(files, 1):
+    claimed: set[str] = set()
+    batch_shas: dict[str, str] = {}
+    for i, cand in enumerate(files, 1):
+        shown = safe_text(str(cand.path))
         if progress:
-            progress(i - 1, len(files), f"{STAGE_FILES} {path.name}")
+            progress(i - 1, len(files), f"{STAGE_FILES} {safe_text(cand.path.name)}")
         try:
-            if path.name in seen:
-                raise DocumentError(str(path), f"与同批的 {seen[path.name]} 同名：文档以文件名区分，请改名后再入库。")
-            item = _prepare(path, visibility, settings, registry)
+            item = _prepare(cand, visibility, settings, registry, claimed, batch_shas)
+        except _Skip as skip:
+            log.info("skipped %s: %s", shown, skip.reason)
+            report.skipped.append((shown, skip.reason))
+            continue
         except DocumentError as exc:
-            log.warning("skipped %s: %s", path, exc.reason)
-            report.failed.append((str(path), exc.reason))
+            log.warning("skipped %s: %s", shown, exc.reason)
+            report.failed.append((shown, exc.reason))
             continue
         except Exception as exc:  # a parser bug must not stop the batch
-            log.exception("unexpected error reading %s", path)
-            report.failed.append((str(path), f"读取失败（{type(exc).__name__}: {exc}）：请检查文件是否完整。"))
+            log.exception("unexpected error reading %s", shown)
+            report.failed.append((shown, f"读取失败（{type(exc).__name__}: {exc}）：请检查文件是否完整。"))
             continue
-        seen[path.name] = str(path)
         if item is None:
             report.unchanged += 1
-        else:
-            prepared.append(item)
+            continue
+        claimed.add(item.doc_id)
+        batch_shas[item.sha256] = shown
+        prepared.append(item)
     if progress:
         progress(len(files), len(files), STAGE_FILES)
     if not prepared:
         return report
 
-    records = [chunk_record(c, p.meta, visibility) for p in prepared for c in p.chunks]
+    records = [chunk_record(c, p.meta, p.visibility, p.source) for p in prepared for c in p.chunks]
     stale = [i for p in prepared for i in p.stale_ids]
 
     def on_embedded(done: int) -> None:
         if progress:
             progress(done, len(records), STAGE_EMBED)
 
-    # Index first (in memory), then persist both; the registry write is one transaction.
+    # Index first (in memory), then persist both; the registry write is one transaction. Between the
+    # index save and the commit the registry says "index dirty", so a crash there is repaired.
     index.add(records, progress=on_embedded)
     if stale:
         index.delete(stale)
+    registry.mark_index_dirty()
     index.save()
     with registry.transaction() as conn:
         for p in prepared:
+            if p.visibility_only:
+                Registry.set_visibility(conn, p.doc_id, p.visibility)
+                continue
+            for old in p.replaces:
+                Registry.delete(conn, old)
             Registry.put(
                 conn,
                 source=p.source,
                 sha256=p.sha256,
                 meta=p.meta,
-                visibility=visibility,
-                path=p.path,
+                visibility=p.visibility,
+                path=p.doc_id,
                 text=p.text,
                 chunks=p.chunks,
+                origin=p.origin,
             )
+        Registry.commit_generation(conn)
     for p in prepared:
-        report.sources.append(p.source)
-        report.chunks += len(p.chunks)
+        report.sources.append(p.doc_id)
+        if not p.visibility_only:
+            report.chunks += len(p.chunks)
         if p.is_update:
             report.updated += 1
         else:

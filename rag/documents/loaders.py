@@ -9,13 +9,17 @@ file and says what the user can do, because ingest reports it per file and goes 
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import io
 import logging
+import os
 import re
 import stat
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +29,7 @@ from rag.errors import (
     EmptyDocumentError,
     EncodingError,
     FileTooLargeError,
+    LimitExceededError,
     NoTextLayerError,
     UnsupportedFileError,
 )
@@ -60,18 +65,128 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_PUNCT = re.compile(r"[。！？；.!?;：:，,]")
 
 
-def folder_files(root: Path) -> tuple[list[Path], list[Path]]:
-    """One walk of a folder: (files ingest can read, files it cannot), both sorted, hidden entries left out.
+@dataclass(frozen=True)
+class LoadLimits:
+    """Size limits checked before a parser sees the bytes (each names its RAG_ setting when hit)."""
 
-    Ingest reports the second list file by file, so a folder of spreadsheets is not a silent no-op.
-    """
-    supported: list[Path] = []
-    unsupported: list[Path] = []
-    for path in sorted(root.rglob("*")):
-        if any(part.startswith(".") for part in path.relative_to(root).parts) or not path.is_file():
-            continue
-        (supported if path.suffix.lower() in SUPPORTED_SUFFIXES else unsupported).append(path)
-    return supported, unsupported
+    max_bytes: int
+    docx_unzipped_bytes: int = 100 * _MB
+    docx_entries: int = 2000
+    pdf_pages: int = 1000
+
+
+@dataclass
+class FolderScan:
+    """One walk of a folder: what ingest can read, what it cannot, and what it skipped and why."""
+
+    supported: list[Path] = field(default_factory=list)
+    unsupported: list[Path] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path as text, reason)
+
+
+SKIP_HIDDEN = "隐藏文件或文件夹（名称以 . 开头），已跳过。"
+SKIP_SPECIAL = "不是普通文件（管道、设备或套接字），已跳过。"
+SKIP_DANGLING = "失效的符号链接（指向的文件不存在），已跳过。"
+SKIP_LOOP = "符号链接形成循环，已跳过。"
+SKIP_LINK = "符号链接，默认不跟随，已跳过；如需导入指向本文件夹内文件的链接，请加 --follow-symlinks。"
+SKIP_LINK_DIR = "指向文件夹的符号链接，已跳过（只跟随指向文件的链接）。"
+SKIP_OUTSIDE = "符号链接指向导入文件夹之外，已跳过（不会导入文件夹以外的文件）。"
+
+
+def safe_text(text: str) -> str:
+    """A file name as valid Unicode: names that are not UTF-8 on disk (GBK archives) survive to JSON.
+
+    Python hands such names over with surrogate escapes, which neither SQLite nor a UTF-8 stdout
+    accepts. Bytes that read as Chinese in GB18030 are decoded so; anything else is shown escaped."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = os.fsencode(text)
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    try:
+        decoded = raw.decode("gb18030")
+        if _looks_like_chinese(decoded) and not decoded.isascii():
+            return decoded
+    except UnicodeDecodeError:
+        pass
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def _link_problem(path: Path, real_root: Path, follow: bool) -> str | None:
+    """Why a symlink found in a folder is not ingested, or None when it may be (a file inside the root)."""
+    try:
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        return SKIP_DANGLING
+    except (RuntimeError, OSError) as exc:  # RuntimeError on 3.11, OSError(ELOOP) later
+        if isinstance(exc, OSError) and exc.errno not in (errno.ELOOP, None):
+            return f"无法读取符号链接（{exc.strerror or exc}），已跳过。"
+        return SKIP_LOOP
+    if not follow:
+        return SKIP_LINK
+    if not target.is_relative_to(real_root):
+        return SKIP_OUTSIDE
+    if target.is_dir():
+        return SKIP_LINK_DIR
+    if not target.is_file():
+        return SKIP_SPECIAL
+    return None
+
+
+def scan_folder(root: Path, follow_symlinks: bool = False) -> FolderScan:
+    """Walk ``root`` without leaving it: every entry is ingested, reported unsupported, or skipped with a reason.
+
+    Symlinks are not followed unless ``follow_symlinks`` says so, and then only to files inside the
+    root, so a link to /etc/passwd never becomes a public document. Loops, dangling links, FIFOs,
+    devices and hidden entries each appear in ``skipped``: nothing is left out silently."""
+    scan = FolderScan()
+    real_root = root.resolve()
+
+    def visit(folder: Path) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            scan.skipped.append((safe_text(str(folder)), f"无法读取文件夹（{exc.strerror or exc}），已跳过。"))
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            shown = safe_text(entry.path)
+            if entry.name.startswith("."):
+                scan.skipped.append((shown, SKIP_HIDDEN))
+                continue
+            try:
+                if entry.is_symlink():
+                    problem = _link_problem(path, real_root, follow_symlinks)
+                    if problem is not None:
+                        scan.skipped.append((shown, problem))
+                        continue
+                    mode = path.stat().st_mode
+                else:
+                    mode = entry.stat(follow_symlinks=False).st_mode
+            except OSError as exc:
+                scan.skipped.append((shown, f"无法读取（{exc.strerror or exc}），已跳过。"))
+                continue
+            if stat.S_ISDIR(mode):
+                visit(path)
+            elif not stat.S_ISREG(mode):
+                scan.skipped.append((shown, SKIP_SPECIAL))
+            elif path.suffix.lower() in SUPPORTED_SUFFIXES:
+                scan.supported.append(path)
+            else:
+                scan.unsupported.append(path)
+
+    visit(root)
+    return scan
+
+
+def folder_files(root: Path) -> tuple[list[Path], list[Path]]:
+    """(files ingest can read, files it cannot), both sorted; hidden and special entries left out."""
+    scan = scan_folder(root)
+    return scan.supported, scan.unsupported
 
 
 def iter_files(paths: Sequence[Path]) -> Iterator[Path]:
@@ -89,24 +204,25 @@ def iter_files(paths: Sequence[Path]) -> Iterator[Path]:
                 yield path
 
 
-def load_file(path: Path, max_bytes: int) -> LoadedFile:
+def load_file(path: Path, max_bytes: int, limits: LoadLimits | None = None) -> LoadedFile:
     """Read one file into a LoadedFile, or raise a DocumentError that says what to do."""
-    name = str(path)
+    name = safe_text(str(path))
+    limits = limits or LoadLimits(max_bytes=max_bytes)
     kind = _KIND_BY_SUFFIX.get(path.suffix.lower())
     if kind is None:
         supported = " ".join(sorted(SUPPORTED_SUFFIXES))
         raise UnsupportedFileError(
-            name, f"不支持的文件类型“{path.suffix or '无扩展名'}”。请转换为以下格式之一：{supported}。"
+            name, f"不支持的文件类型“{safe_text(path.suffix) or '无扩展名'}”。请转换为以下格式之一：{supported}。"
         )
     data = _read_bytes(path, max_bytes)
     if not data.strip():
         raise EmptyDocumentError(name, "文件是空的（没有任何文字）。请检查文件内容后重新导入。")
     reader = _READERS[kind]
-    text, encoding = reader(data, name)
+    text, encoding = reader(data, name, limits)
     if not text.strip():
         raise EmptyDocumentError(name, "文件中没有可读的文字。请检查文件内容后重新导入。")
     return LoadedFile(
-        source=path.name,
+        source=safe_text(path.name),
         path=name,
         raw_text=text,
         encoding=encoding,
@@ -117,7 +233,7 @@ def load_file(path: Path, max_bytes: int) -> LoadedFile:
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     """Check existence, type and size before reading, so a 5 GB file is refused without loading it."""
-    name = str(path)
+    name = safe_text(str(path))
     try:
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):
@@ -228,7 +344,11 @@ def _guess_encoding(data: bytes) -> str:
 # ---------------------------------------------------------------- HTML
 
 
-def _read_html(data: bytes, name: str) -> tuple[str, str]:
+def _read_text(data: bytes, name: str, limits: LoadLimits) -> tuple[str, str]:
+    return decode_text(data, name)
+
+
+def _read_html(data: bytes, name: str, limits: LoadLimits) -> tuple[str, str]:
     """Keep the article, drop menus, breadcrumbs and footers (trafilatura), title first.
 
     The page's own charset declaration is ignored: Chinese sites often declare UTF-8 and
@@ -270,11 +390,41 @@ def _has_prose(text: str) -> bool:
 # ---------------------------------------------------------------- DOCX
 
 
-def _read_docx(data: bytes, name: str) -> tuple[str, str]:
+def _check_zip(data: bytes, name: str, limits: LoadLimits) -> None:
+    """Refuse a zip bomb from its directory, before anything is inflated.
+
+    The sizes in a zip's directory are an upper bound: zipfile stops reading an entry at its
+    declared size (and fails on the CRC), so a lying header cannot inflate more than it declares."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise CorruptFileError(
+            name,
+            f"无法打开 Word 文件（{type(exc).__name__}），文件可能已损坏或不是 .docx。"
+            "请用 Word/WPS 另存为 .docx 再导入。",
+        ) from exc
+    if len(entries) > limits.docx_entries:
+        raise LimitExceededError(
+            name,
+            f"Word 文件内含 {len(entries)} 个压缩条目，超过上限 {limits.docx_entries}（设置 RAG_MAX_DOCX_ENTRIES）。"
+            "文件可能是恶意构造的；确属正常文件请调高该设置。",
+        )
+    inflated = sum(e.file_size for e in entries)
+    if inflated > limits.docx_unzipped_bytes:
+        raise LimitExceededError(
+            name,
+            f"Word 文件解压后 {inflated / _MB:.1f} MB，超过上限 {limits.docx_unzipped_bytes / _MB:.1f} MB"
+            "（设置 RAG_MAX_DOCX_UNZIPPED_MB）。文件可能是压缩炸弹；确属正常文件请调高该设置。",
+        )
+
+
+def _read_docx(data: bytes, name: str, limits: LoadLimits) -> tuple[str, str]:
     """Paragraphs and tables in document order; a table row becomes one "a | b | c" line."""
     import docx
     from docx.table import Table
 
+    _check_zip(data, name, limits)
     try:
         document = docx.Document(io.BytesIO(data))
         lines: list[str] = []
@@ -308,7 +458,7 @@ def _table_lines(table: Table) -> list[str]:
 # ---------------------------------------------------------------- PDF
 
 
-def _read_pdf(data: bytes, name: str) -> tuple[str, str]:
+def _read_pdf(data: bytes, name: str, limits: LoadLimits) -> tuple[str, str]:
     """The text layer, page by page. A scan has none, and we say so instead of indexing nothing."""
     from pypdf import PdfReader
 
@@ -316,6 +466,13 @@ def _read_pdf(data: bytes, name: str) -> tuple[str, str]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise CorruptFileError(name, "PDF 已加密，需要密码才能读取。请导出未加密的版本后重试。")
+        count = len(reader.pages)
+        if count > limits.pdf_pages:
+            raise LimitExceededError(
+                name,
+                f"PDF 有 {count} 页，超过上限 {limits.pdf_pages} 页（设置 RAG_MAX_PDF_PAGES）。"
+                "请拆分文件，或调高该设置。",
+            )
         pages = [page.extract_text() or "" for page in reader.pages]
     except DocumentError:
         raise
@@ -337,9 +494,9 @@ def _read_pdf(data: bytes, name: str) -> tuple[str, str]:
     return text, "pdf"
 
 
-_READERS: dict[str, Callable[[bytes, str], tuple[str, str]]] = {
-    "txt": decode_text,
-    "md": decode_text,
+_READERS: dict[str, Callable[[bytes, str, LoadLimits], tuple[str, str]]] = {
+    "txt": _read_text,
+    "md": _read_text,
     "html": _read_html,
     "docx": _read_docx,
     "pdf": _read_pdf,

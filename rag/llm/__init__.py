@@ -53,15 +53,4 @@ def make_llm(settings: Settings) -> LLMBackend:
             sha256=settings.gguf_sha256,
             timeout_s=settings.llm_timeout_s,
         )
-    if kind == "fake":  # the deterministic stand-in the CLI and UI tests select through the environment
-        from rag.answer.fake import FakeChatModel
-        from rag.llm.chat_model import ChatModelBackend
-
-        return ChatModelBackend(
-            FakeChatModel(),
-            "fake",
-            max_sentences=settings.max_answer_sentences,
-            context_tokens=settings.llm_context_tokens,
-            max_tokens=settings.llm_max_tokens,
-        )
     raise ConfigError(f"RAG_LLM_BACKEND={kind!r} 不是大模型后端：可选 openai、gguf（或 extractive，不用模型）。")

@@ -10,7 +10,6 @@ import pytest
 
 from index.records import Filter, Hit
 from index.textnorm import fold
-from rag.models import DocMeta, DocumentRecord
 from rag.settings import Settings
 
 TONGLIANG_TITLE = "重庆市铜梁区经济和信息化委员会关于区第十八届人民代表大会第四次第126号建议的复函"
@@ -42,12 +41,27 @@ def make_hit(
     return Hit(id=chunk_id, score=score, text=fold(text), meta=full)
 
 
+TONGLIANG_META = {
+    "doc_number": "铜经信函〔2024〕54号",
+    "issuer": "重庆市铜梁区经济和信息化委员会",
+    "date": "2024-06-04",
+    "doc_type": "复函",
+}
+HECHUAN_META = {"issuer": "重庆市合川区人民政府办公室", "date": "2023-09-12", "doc_type": "方案", "region": "合川区"}
+# The metadata card ingestion writes for every document (rag.documents.chunking.metadata_card).
+TONGLIANG_CARD = (
+    f"标题：{TONGLIANG_TITLE}；文号：铜经信函〔2024〕54号；发文机关：重庆市铜梁区经济和信息化委员会；"
+    "日期：2024-06-04（2024年6月4日）；地区：铜梁区；文种：复函。"
+)
+
+
 def corpus_hits() -> list[Hit]:
     return [
-        make_hit("t1", TONGLIANG),
-        make_hit("t2", TONGLIANG_2),
-        make_hit("t0", TONGLIANG_HEADER),
-        make_hit("h1", HECHUAN, source="002_ab94c550cb50952a.txt", title=HECHUAN_TITLE, region="合川区"),
+        make_hit("t1", TONGLIANG, position=1, **TONGLIANG_META),
+        make_hit("t2", TONGLIANG_2, position=2, **TONGLIANG_META),
+        make_hit("t0", TONGLIANG_HEADER, position=0, **TONGLIANG_META),
+        make_hit("tc", TONGLIANG_CARD, position=3, heading_path="文件信息", **TONGLIANG_META),
+        make_hit("h1", HECHUAN, source="002_ab94c550cb50952a.txt", title=HECHUAN_TITLE, position=0, **HECHUAN_META),
     ]
 
 
@@ -63,33 +77,6 @@ def fake_search(hits: Sequence[Hit]) -> Callable[[str, int, Filter | None, str],
         return ranked[:k]
 
     return search
-
-
-def corpus_docs() -> list[DocumentRecord]:
-    return [
-        DocumentRecord(
-            "000_d5e02e9cc017770c.txt",
-            "x",
-            DocMeta(
-                TONGLIANG_TITLE,
-                "铜经信函〔2024〕54号",
-                "重庆市铜梁区经济和信息化委员会",
-                "2024-06-04",
-                "day",
-                "铜梁区",
-                "复函",
-            ),
-            "public",
-            ("t0", "t1", "t2"),
-        ),
-        DocumentRecord(
-            "002_ab94c550cb50952a.txt",
-            "y",
-            DocMeta(HECHUAN_TITLE, None, "重庆市合川区人民政府办公室", "2023-09-12", "day", "合川区", "方案"),
-            "public",
-            ("h1",),
-        ),
-    ]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from rag.answer.fake import fake_answer
+from tests.answer.fake_llm import fake_answer
 
 
 def reply_for(body: dict[str, Any]) -> str:

@@ -66,7 +66,7 @@ def test_bars_on_the_sample_corpus(assistant, backend: str) -> None:  # type: ig
                 "llm_api_key": SecretStr("k"),
             }
         )
-        chain = AnswerChain(assistant.search, assistant.docs, make_backend(settings), settings)
+        chain = AnswerChain(assistant.search, make_backend(settings), settings)
         right = 0
         for question, figure, source in FACTS:
             answer = chain.invoke(question)

@@ -41,7 +41,7 @@ def test_ingest_json_summary_then_unchanged(env: dict[str, str]) -> None:
     assert summary["added"] == 5 and summary["failed"] == [] and summary["chunks"] > 10
     code, out = run(env, "ingest", str(CORPUS), "--json")
     again = json.loads(out)
-    assert again == {"added": 0, "updated": 0, "unchanged": 5, "failed": [], "chunks": 0}
+    assert again == {"added": 0, "updated": 0, "unchanged": 5, "failed": [], "chunks": 0, "skipped": []}
 
 
 def test_docs_json_has_contract_fields(env: dict[str, str]) -> None:
@@ -201,9 +201,15 @@ def test_draft_writes_docx_with_cited_statements(env: dict[str, str], tmp_path: 
     assert out.exists() and out.stat().st_size > 0
 
 
-def test_draft_through_an_llm_backend_uses_the_reply_prompt_and_verifies(env: dict[str, str]) -> None:
+def test_draft_through_an_llm_backend_uses_the_reply_prompt_and_verifies(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rag.answer import backends
+    from tests.answer.fake_llm import fake_backend
+
     run(env, "ingest", str(CORPUS), "--json")
-    code, output = run({**env, "RAG_LLM_BACKEND": "fake"}, "draft", "新型储能产业发展", "--json")
+    monkeypatch.setattr(backends, "make_backend", fake_backend)  # the fake LLM lives in tests/ only
+    code, output = run({**env, "RAG_LLM_BACKEND": "openai"}, "draft", "新型储能产业发展", "--json")
     assert code == 0, output
     obj = json.loads(output)
     assert obj["refused"] is False
@@ -250,7 +256,7 @@ def test_unreadable_inputs_and_outputs_are_clear_errors_not_tracebacks(env: dict
 def test_rebuild_alone_prints_an_empty_summary(env: dict[str, str]) -> None:
     code, out = run(env, "ingest", "--rebuild", "--json")
     assert code == 0, out
-    assert json.loads(out) == {"added": 0, "updated": 0, "unchanged": 0, "failed": [], "chunks": 0}
+    assert json.loads(out) == {"added": 0, "updated": 0, "unchanged": 0, "failed": [], "chunks": 0, "skipped": []}
 
 
 def test_ui_on_a_taken_port_says_so(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -160,18 +160,22 @@ def test_bad_batch_reports_each_file_and_leaves_the_store_untouched(
     monkeypatch.undo()
 
     failed = {Path(path).relative_to(batch).as_posix(): error for path, error in report.failed}
+    skipped = {Path(path).relative_to(batch).as_posix(): reason for path, reason in report.skipped}
+    # the same content as a stored document is skipped (stored once, reported), not a failure
+    assert skipped == {"copy_of_000.txt": skipped["copy_of_000.txt"]} and "内容完全相同" in skipped["copy_of_000.txt"]
+    failed.update(skipped)
     assert set(failed) == set(bad_dir), set(failed) ^ set(bad_dir)
     assert len(failed) >= 30
     for name, word in bad_dir.items():
         assert word in failed[name], (name, failed[name])
         assert any("\u4e00" <= ch <= "\u9fff" for ch in failed[name])
     assert report.added == 3  # good.txt, injection.txt and the mislabelled GBK page
-    assert {"good.txt", "injection.txt", "gbk_mislabelled.html"} == set(report.sources)
+    assert {"batch/good.txt", "batch/injection.txt", "batch/gbk_mislabelled.html"} == set(report.sources)
 
     docs_after, hits_after = _snapshot(assistant)
     old_sources = {d["source"] for d in docs_before}
     assert [d for d in docs_after if d["source"] in old_sources] == docs_before
-    assert {d["source"] for d in docs_after} == old_sources | set(report.sources)
+    assert {d["path"] for d in docs_after} == {d["path"] for d in docs_before} | set(report.sources)
     assert ids_before <= set(assistant.backend.ids())
     for q in QUERIES:
         assert hits_after[q][:3] == hits_before[q][:3], q
@@ -195,5 +199,5 @@ def test_bad_file_alone_changes_nothing(assistant: Assistant, tmp_path: Path) ->
     (bad / "empty.txt").write_bytes(b"")
     shutil.copy(SEED_FILES[0], bad / "renamed_copy.txt")
     report = assistant.ingest([bad])
-    assert report.added == 0 and len(report.failed) == 2
+    assert report.added == 0 and len(report.failed) == 1 and len(report.skipped) == 1
     assert _snapshot(assistant) == before

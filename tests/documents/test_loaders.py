@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -222,3 +223,129 @@ def test_iter_files_recursive_sorted_supported_only_no_hidden(tmp_path: Path) ->
     supported, unsupported = folder_files(tmp_path)
     assert [p.relative_to(tmp_path).as_posix() for p in supported] == found
     assert unsupported == [tmp_path / "sub" / "e.xlsx"]
+
+
+# --- the folder walk: symlinks, special files, hidden entries; names in any encoding; limits before parsing
+
+
+def _walk_fixture(tmp_path: Path) -> Path:
+    import os
+
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.txt").write_text("正文内容。", encoding="utf-8")
+    (tmp_path / "outside.txt").write_text("外部文件。", encoding="utf-8")
+    (root / "in_link.txt").symlink_to(root / "a.txt")
+    (root / "out_link.txt").symlink_to(tmp_path / "outside.txt")
+    (root / "passwd.txt").symlink_to("/etc/passwd")
+    (root / "dangling.txt").symlink_to(root / "gone.txt")
+    (root / "loop.txt").symlink_to(root / "loop.txt")
+    (root / "dir_link").symlink_to(root / "sub")
+    os.mkfifo(root / "fifo.txt")
+    (root / ".hidden.txt").write_text("隐藏。", encoding="utf-8")
+    (root / "sub" / "b.md").write_text("子目录。", encoding="utf-8")
+    return root
+
+
+def test_scan_folder_reports_every_skipped_entry_with_its_reason(tmp_path: Path) -> None:
+    from rag.documents import loaders
+
+    root = _walk_fixture(tmp_path)
+    scan = loaders.scan_folder(root)
+    assert [p.relative_to(root).as_posix() for p in scan.supported] == ["a.txt", "sub/b.md"]
+    reasons = {Path(p).name: r for p, r in scan.skipped}
+    assert reasons == {
+        ".hidden.txt": loaders.SKIP_HIDDEN,
+        "dangling.txt": loaders.SKIP_DANGLING,
+        "dir_link": loaders.SKIP_LINK,
+        "fifo.txt": loaders.SKIP_SPECIAL,
+        "in_link.txt": loaders.SKIP_LINK,
+        "loop.txt": loaders.SKIP_LOOP,
+        "out_link.txt": loaders.SKIP_LINK,
+        "passwd.txt": loaders.SKIP_LINK,
+    }
+
+
+def test_follow_symlinks_only_inside_the_root(tmp_path: Path) -> None:
+    from rag.documents import loaders
+
+    root = _walk_fixture(tmp_path)
+    scan = loaders.scan_folder(root, follow_symlinks=True)
+    assert [p.relative_to(root).as_posix() for p in scan.supported] == ["a.txt", "in_link.txt", "sub/b.md"]
+    reasons = {Path(p).name: r for p, r in scan.skipped}
+    assert reasons["out_link.txt"] == loaders.SKIP_OUTSIDE and reasons["passwd.txt"] == loaders.SKIP_OUTSIDE
+    assert reasons["dir_link"] == loaders.SKIP_LINK_DIR and reasons["loop.txt"] == loaders.SKIP_LOOP
+
+
+def test_file_names_in_any_encoding_become_valid_text() -> None:
+    import os
+
+    from rag.documents.loaders import safe_text
+
+    gbk = os.fsdecode("公告通知.txt".encode("gbk"))
+    assert safe_text(gbk) == "公告通知.txt"
+    junk = safe_text(os.fsdecode(b"bad\xff\xfe.txt"))
+    junk.encode("utf-8")  # no surrogates left
+    assert junk.startswith("bad") and junk.endswith(".txt")
+    assert safe_text("普通.txt") == "普通.txt"
+
+
+def test_docx_zip_bomb_and_entry_count_are_refused_before_parsing(tmp_path: Path) -> None:
+    from rag.documents.loaders import LoadLimits
+    from rag.errors import LimitExceededError
+
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", b"\x00" * (3 * 1024 * 1024))
+    with pytest.raises(LimitExceededError) as err:
+        load_file(bomb, MAX_BYTES, LoadLimits(max_bytes=MAX_BYTES, docx_unzipped_bytes=1024 * 1024))
+    assert "RAG_MAX_DOCX_UNZIPPED_MB" in err.value.reason
+    many = tmp_path / "many.docx"
+    with zipfile.ZipFile(many, "w") as z:
+        for i in range(30):
+            z.writestr(f"word/media/{i}.bin", b"x")
+    with pytest.raises(LimitExceededError) as err:
+        load_file(many, MAX_BYTES, LoadLimits(max_bytes=MAX_BYTES, docx_entries=20))
+    assert "RAG_MAX_DOCX_ENTRIES" in err.value.reason
+
+
+def test_pdf_page_limit(tmp_path: Path) -> None:
+    from rag.documents.loaders import LoadLimits
+    from rag.errors import LimitExceededError
+    from tests.documents.conftest import make_pdf
+
+    path = make_pdf(tmp_path / "a.pdf", ["第一页的文字内容，关于工业经济发展。"])
+    assert "工业经济" in load_file(path, MAX_BYTES, LoadLimits(max_bytes=MAX_BYTES, pdf_pages=1)).raw_text
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(3):
+        writer.add_page(PdfReader(str(path)).pages[0])
+    with (tmp_path / "three.pdf").open("wb") as fh:
+        writer.write(fh)
+    with pytest.raises(LimitExceededError) as err:
+        load_file(tmp_path / "three.pdf", MAX_BYTES, LoadLimits(max_bytes=MAX_BYTES, pdf_pages=2))
+    assert "RAG_MAX_PDF_PAGES" in err.value.reason and "3 页" in err.value.reason
+
+
+def test_chunks_per_file_limit_and_bad_named_paths_are_per_file(tmp_path: Path) -> None:
+    import os
+
+    from rag.assistant import Assistant
+    from rag.settings import Settings
+
+    long = tmp_path / "long.txt"
+    long.write_text("\n".join(f"第{i}条 " + "推进产业发展，强化要素保障。" * 30 for i in range(60)), encoding="utf-8")
+    good = tmp_path / "good.txt"
+    good.write_text("关于工业经济的通知\n全区规上工业总产值实现757.2亿元。\n", encoding="utf-8")
+    gbk_name = Path(os.fsdecode(str(tmp_path).encode() + "/公告.txt".encode("gbk")))
+    gbk_name.write_text("关于公告的通知\n公告内容为绿化面积100亩。\n", encoding="utf-8")
+    a = Assistant.from_settings(Settings(home=tmp_path / "home", embed_model="none", max_chunks_per_file=10))
+    try:
+        report = a.ingest([long, tmp_path / "missing.txt", good, gbk_name])
+    finally:
+        a.close()
+    failed = dict(report.failed)
+    assert "RAG_MAX_CHUNKS_PER_FILE" in failed[str(long)]
+    assert "不存在" in failed[str(tmp_path / "missing.txt")]
+    assert report.added == 2 and any(s.endswith("公告.txt") for s in report.sources)

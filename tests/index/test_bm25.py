@@ -47,3 +47,23 @@ def test_top_respects_mask_before_top_k() -> None:
     only = np.zeros(len(CORPUS), dtype=bool)
     only[5] = True
     assert [slot for slot, _ in index.top(tok.tokenize("产业产值"), 1, only)] == [5]
+
+
+def test_vectorised_lucene_matrix_equals_bm25s() -> None:
+    """index.sparse builds bm25s' lucene matrix with numpy; scores must equal bm25s' own build."""
+    import bm25s
+    import numpy as np
+
+    from index.sparse import lucene_matrix
+
+    rng = np.random.default_rng(3)
+    docs = [rng.integers(0, 40, size=int(rng.integers(1, 30))).astype(np.int32) for _ in range(200)]
+    model = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
+    model.scores = model.build_index_from_ids(
+        unique_token_ids=list(range(40)), corpus_token_ids=[d.tolist() for d in docs], show_progress=False
+    )
+    ours = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
+    ours.scores = lucene_matrix(docs, 40, 1.2, 0.75)
+    ours.nonoccurrence_array = None
+    for query in ([0], [3, 7, 7], list(range(40)), [39, 1]):
+        np.testing.assert_allclose(ours.get_scores_from_ids(query), model.get_scores_from_ids(query), rtol=1e-5)

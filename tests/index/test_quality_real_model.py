@@ -16,7 +16,7 @@ def test_weighted_hybrid_not_worse_than_best_single_retriever(tmp_path: Path) ->
 
     systems = evaluate(tmp_path / "cache")["systems"]
     hybrid = systems["ours_hybrid"]
-    for metric in ("evidence_hit@1", "evidence_hit@5"):
+    for metric in ("evidence_hit@1", "evidence_hit@5", "mrr@5"):
         best_single = max(systems["ours_bm25"][metric], systems["ours_dense"][metric])
         assert hybrid[metric] >= best_single, metric
         assert hybrid[metric] >= systems["langchain_ensemble_bm25_faiss"][metric], metric

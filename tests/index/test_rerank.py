@@ -82,7 +82,7 @@ def test_hybrid_reranks_by_phrase_by_default(tmp_path: Path) -> None:
     hits = idx.search("工业投资增长", 2)
     # Bigrams 工业 业投 投资 资增 增长: phrase has all 5 (fused 1/7), spread 4 of 5, no 业投 (fused 1/6).
     assert [h.id for h in hits] == ["phrase", "spread"]
-    assert [h.score for h in hits] == pytest.approx([1 / 7 + 0.5, 1 / 6 + 0.5 * 4 / 5])
+    assert [h.score for h in hits] == pytest.approx([1 / 12 + 0.75, 1 / 11 + 0.75 * 4 / 5])
 
 
 @dataclass(frozen=True)

@@ -47,3 +47,21 @@ def test_version_changes_with_dictionary() -> None:
     other = Tokenizer(userdict="新词汇 100 n\n")
     assert base.version != other.version
     assert "新词汇" in other.tokenize("一个新词汇")
+
+
+def test_injected_protect_replaces_the_builtin_patterns() -> None:
+    def whole_words(text: str) -> list[tuple[int, int]]:
+        start = text.find("甲乙丙")
+        return [(start, start + 3)] if start >= 0 else []
+
+    injected = Tokenizer(protect=whole_words, protect_version="t1")
+    assert "甲乙丙" in injected.tokenize("关于甲乙丙的通知")
+    assert "757.2亿元" not in injected.tokenize("实现757.2亿元")  # the builtin patterns are not used
+    assert injected.version.endswith("+protect-t1") and injected.version != Tokenizer().version
+
+
+def test_injected_doc_numbers_get_one_spelling() -> None:
+    def brackets(text: str) -> list[tuple[int, int]]:
+        return [(0, len(text))]
+
+    assert "渝府发〔2023〕3号" in Tokenizer(protect=brackets).tokenize("渝府发[2023]3号")

@@ -18,7 +18,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from rag.answer.fake import fake_answer
+from tests.answer.fake_llm import fake_answer
 
 KNOWN = ("copy", "think", "http500", "http429", "slow", "malformed", "empty")
 REQUESTS: list[dict[str, Any]] = []

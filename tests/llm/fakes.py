@@ -1,13 +1,10 @@
-"""Test doubles for LLM backends: a scripted model and the deterministic fake behind the real prompts."""
+"""A scripted LLM backend for unit tests (the fake chat model behind the real prompts is tests/answer/fake_llm.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from rag.answer.fake import FakeChatModel, FakeMode
 from rag.llm.base import LLMBackend
-from rag.llm.chat_model import ChatModelBackend
-from rag.settings import Settings
 
 
 class ScriptedLLM(LLMBackend):
@@ -37,8 +34,3 @@ class ScriptedLLM(LLMBackend):
                 yield text[i : i + self.chunk]
         finally:
             self.closed += 1
-
-
-def fake_backend(settings: Settings, mode: FakeMode = "copy") -> ChatModelBackend:
-    """The deterministic fake chat model behind the real prompts (copy / hallucinate / refuse)."""
-    return ChatModelBackend(FakeChatModel(mode=mode), "fake", max_sentences=settings.max_answer_sentences)

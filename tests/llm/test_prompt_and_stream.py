@@ -12,7 +12,7 @@ from rag.events import DoneEvent, RefusalEvent, TokenEvent
 from rag.llm.prompt import answer_messages, approx_tokens, fit_passages, ranked_sentences
 from rag.llm.think import ThinkFilter, strip_think
 from rag.settings import Settings
-from tests.answer.conftest import TONGLIANG, TONGLIANG_2, corpus_docs, corpus_hits, fake_search, make_hit
+from tests.answer.conftest import TONGLIANG, TONGLIANG_2, corpus_hits, fake_search, make_hit
 from tests.llm.fakes import ScriptedLLM
 
 QUESTION = "铜梁区2023年规上工业总产值是多少？"
@@ -79,7 +79,7 @@ def test_approximate_count_over_counts_chinese_and_counts_ascii_by_three() -> No
 
 
 def chain_with(settings: Settings, llm: ScriptedLLM) -> AnswerChain:
-    return AnswerChain(fake_search(corpus_hits()), corpus_docs, llm, settings)
+    return AnswerChain(fake_search(corpus_hits()), llm, settings)
 
 
 def test_the_refusal_word_becomes_the_refusal_even_with_a_citation(settings: Settings) -> None:

@@ -23,7 +23,7 @@ from rag.llm.gguf import GgufBackend
 from rag.llm.prompt import Messages, PassageLike
 from rag.llm.weights import MODELS
 from rag.settings import Settings
-from tests.answer.conftest import corpus_docs, corpus_hits, fake_search
+from tests.answer.conftest import corpus_hits, fake_search
 
 pytestmark = pytest.mark.slow
 
@@ -60,7 +60,7 @@ def gguf(settings: Settings) -> Iterator[GgufBackend]:
 
 def chain(settings: Settings, backend: object, **update: object) -> AnswerChain:
     s = settings.model_copy(update=update)
-    return AnswerChain(fake_search(corpus_hits()), corpus_docs, backend, s)  # type: ignore[arg-type]
+    return AnswerChain(fake_search(corpus_hits()), backend, s)  # type: ignore[arg-type]
 
 
 def assert_grounded(events: Sequence[object]) -> None:

@@ -111,7 +111,9 @@ class FakeAssistant:
                 hits.append(Hit(id=doc.source, score=1.0, text=doc.text, meta=meta))
         return hits[: k or 5]
 
-    def ingest(self, paths: Sequence[Path], visibility: str = "public", progress: Any = None) -> FakeReport:
+    def ingest(
+        self, paths: Sequence[Path], visibility: str | None = None, progress: Any = None, *, upload: bool = False
+    ) -> FakeReport:
         report = FakeReport()
         for i, path in enumerate(paths, start=1):
             if progress:

@@ -41,7 +41,7 @@ def test_refusal_is_plain_and_carries_a_suggestion() -> None:
 
 
 def test_suggestion_comes_from_the_answers_module() -> None:
-    from rag.answer.refusal import REFUSAL_SUGGESTION
+    from rag.assistant import REFUSAL_SUGGESTION
 
     final = list(run_turn(FakeAssistant(), "北京市对新型储能项目的补贴标准是什么？", ChatSession(), "citizen"))[-1]
     assert final.text.endswith(REFUSAL_SUGGESTION)

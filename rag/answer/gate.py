@@ -1,0 +1,169 @@
+"""The evidence gate: the only place that decides to refuse before anything is generated.
+
+Two rules, nothing else vetoes:
+
+1. Constraints. A place, year or named document in the question must appear in the retrieved
+   passages, judged per document: a document is in scope when its retrieved passages (text,
+   title, heading, region) name every asked place and year, and, if the question names a
+   document (《…》 or a 文号), when one of them is or mentions it. Places are compared through the
+   gazetteer: an asked place is satisfied by itself or by a place inside it (a 上虞区 document
+   answers a question about 绍兴市 or 浙江省), never the other way round: a province-wide
+   statement says nothing about one county, and a 铜梁区 figure is not a 合川区 one. Only the
+   passages of in-scope documents go on.
+2. Score. The best sentence score of the selector (rag.answer.select) over those passages must
+   reach ``Settings.evidence_threshold`` (calibrated on the development set). A compound question
+   passes only when every part does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from index.textnorm import fold
+from rag.answer import refusal
+from rag.answer.passages import Passage
+from rag.answer.query import Query
+from rag.answer.select import Scored, idf, rank_sentences
+from rag.lang import Place, doc_numbers, gazetteer
+
+NAMED_DOC_SHARE = 0.6  # share of a named title's character pairs a passage title must repeat
+
+
+@dataclass(frozen=True)
+class PartEvidence:
+    """The gate's finding for one (sub-)question."""
+
+    query: Query
+    passages: tuple[Passage, ...]  # those meeting the constraints, in rank order
+    ranked: tuple[Scored, ...]  # their sentences, best first
+    score: float
+    reason: str | None  # a refusal reason, or None when the part may be answered
+
+
+@dataclass(frozen=True)
+class Evidence:
+    parts: tuple[PartEvidence, ...]
+
+    @property
+    def score(self) -> float:
+        return min((p.score for p in self.parts), default=0.0)
+
+    @property
+    def reason(self) -> str | None:
+        return next((p.reason for p in self.parts if p.reason), None)
+
+    @property
+    def passages(self) -> tuple[Passage, ...]:
+        """Passages meeting the constraints of any part, in rank order (numbers as retrieved)."""
+        seen: dict[str, Passage] = {}
+        for part in self.parts:
+            for p in part.passages:
+                seen.setdefault(p.chunk_id, p)
+        return tuple(sorted(seen.values(), key=lambda p: p.n))
+
+
+def place_ok(asked: Place, places: Sequence[Place]) -> bool:
+    """One of ``places`` is ``asked`` or lies inside it."""
+    gaz = gazetteer()
+    return any(p == asked or asked in gaz.ancestors(p) for p in places)
+
+
+@dataclass(frozen=True)
+class DocumentScope:
+    """What the retrieved passages of one document say it is about: places and years."""
+
+    places: tuple[Place, ...]
+    years: frozenset[int]
+
+
+def document_scopes(passages: Sequence[Passage]) -> dict[str, DocumentScope]:
+    """Per document: the places and years its title, heading, region and retrieved text name."""
+    places: dict[str, dict[Place, None]] = {}
+    found_years: dict[str, set[int]] = {}
+    for p in passages:
+        doc_places = places.setdefault(p.source, {})
+        doc_years = found_years.setdefault(p.source, set())
+        doc_places.update(dict.fromkeys(p.places))
+        doc_years.update(p.years)
+        for s in p.sentences:
+            doc_places.update(dict.fromkeys(s.places))
+            doc_years.update(s.years)
+    return {src: DocumentScope(tuple(places[src]), frozenset(found_years[src])) for src in places}
+
+
+def _passage_scope(passage: Passage) -> DocumentScope:
+    places = dict.fromkeys(passage.places)
+    found = set(passage.years)
+    for s in passage.sentences:
+        places.update(dict.fromkeys(s.places))
+        found.update(s.years)
+    return DocumentScope(tuple(places), frozenset(found))
+
+
+def in_scope(query: Query, passage: Passage, document: DocumentScope) -> bool:
+    """The passage speaks of every asked place (or a place inside it); its document, of every asked year.
+
+    For places the nearest statement decides: what the passage itself names, and only when it names
+    no place at all, what its document names elsewhere (a speech collection's section about one
+    district does not answer for the district of the next section; a reply's body need not repeat
+    the county its header names). Years are judged per document: a passage quoting a comparison
+    year (比2021年) is still about the year its document reports; the selector's year penalty
+    handles sentences that name only other years."""
+    own = _passage_scope(passage)
+    places = own.places or document.places
+    if not all(place_ok(place, places) for place in query.places):
+        return False
+    return all(year in document.years for year in query.years)
+
+
+def _bigrams(text: str) -> set[str]:
+    return {a + b for a, b in pairwise(text)}
+
+
+def names_document(named: str, passage: Passage) -> bool:
+    """The passage is of, or speaks of, the document the question names (by 文号 or by title)."""
+    found = doc_numbers(named)
+    if found:
+        stated = doc_numbers(f"{passage.meta.get('doc_number') or ''} {passage.text}")
+        return any(n.normalised == found[0].normalised for n in stated)
+    title, wanted = fold(passage.title), fold(named)
+    if wanted in title or wanted in fold(passage.text) or (title and title in wanted):
+        return True
+    grams = _bigrams(wanted)
+    return bool(grams) and len(grams & _bigrams(title)) / len(grams) >= NAMED_DOC_SHARE
+
+
+def document_coverage(query: Query, passage: Passage, pool: Sequence[Passage]) -> float:
+    """IDF-weighted share of the question's words the passage's title, heading, issuer or text state."""
+    weights = idf(query.terms, pool)
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    text = passage.context + " " + " ".join(s.folded for s in passage.sentences)
+    return sum(w for t, w in weights.items() if t in text) / total
+
+
+def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> PartEvidence:
+    if not passages:
+        return PartEvidence(query, (), (), 0.0, refusal.NO_EVIDENCE)
+    scopes = document_scopes(passages)
+    named = {p.source for p in passages if query.named_doc and names_document(query.named_doc, p)}
+    kept = tuple(
+        p for p in passages if in_scope(query, p, scopes[p.source]) and (not query.named_doc or p.source in named)
+    )
+    ranked = tuple(rank_sentences(query, kept))
+    if not ranked:
+        return PartEvidence(query, (), (), 0.0, refusal.OUT_OF_SCOPE)
+    score = ranked[0].score
+    if query.is_metadata:
+        # the answer is a field of the record: what must be sure is which document is meant
+        score = max(score, max(document_coverage(query, p, kept) for p in kept))
+    reason = None if score >= threshold else refusal.LOW_COVERAGE
+    return PartEvidence(query, kept, ranked, score, reason)
+
+
+def assess(query: Query, passages: Sequence[Passage], threshold: float) -> Evidence:
+    """The gate over every part of the question."""
+    return Evidence(tuple(assess_part(part, passages, threshold) for part in query.subqueries))
