@@ -33,6 +33,7 @@ XLLAMACPP_MISSING = (
     "（或 make models，同时装好测试用的小模型），并设置 RAG_GGUF_PATH 指向 .gguf 文件。"
 )
 _DONE = object()
+PREFILL_FACTOR = 10
 
 
 def default_threads(cpus: int | None = None) -> int:
@@ -164,10 +165,11 @@ class GgufBackend(LLMBackend):
 
         worker = threading.Thread(target=run, name="gguf-generate", daemon=True)
         worker.start()
+        first = True  # until the first text the prompt is being prefilled: minutes on a busy CPU, so 10x the wait
         try:
             while True:
                 try:
-                    item = pieces.get(timeout=self.timeout_s)
+                    item = pieces.get(timeout=self.timeout_s * (PREFILL_FACTOR if first else 1))
                 except queue.Empty:
                     raise self.error(
                         f"在 {self.timeout_s:g} 秒内没有输出", "timeout", "请减少 RAG_TOP_K 或换更小的模型，"
@@ -176,7 +178,9 @@ class GgufBackend(LLMBackend):
                     return
                 if isinstance(item, Exception):
                     raise self.error(f"生成失败：{item}", "unknown", "请查看日志，")
-                yield from self._content(item)
+                contents = list(self._content(item))
+                first = first and not contents
+                yield from contents
         finally:
             stop.set()  # llama.cpp stops at its next token; wait for it, so no thread is left inside llama.cpp
             worker.join(self.timeout_s)
