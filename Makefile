@@ -22,7 +22,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/rag ensure-sample $(SAMPLE)
-	$(BIN)/rag ui --host $(HOST) --port $(PORT)
+	$(BIN)/rag serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

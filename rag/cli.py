@@ -9,25 +9,25 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from index.records import Filter, Hit
+from index.records import Filter
 from rag.errors import RagError
-from rag.models import VISIBILITIES, Answer
+from rag.filters import DATE_KEYS, FILTER_KEYS
+from rag.models import VISIBILITIES, Answer, DocumentRecord
+from rag.server.serialize import answer_json, hit_json
 from rag.settings import Settings
 
 if TYPE_CHECKING:
     from rag.assistant import Assistant
     from rag.documents.ingest import ProgressCallback
-
-FILTER_KEYS = ("issuer", "doc_number", "region", "doc_type", "visibility", "source", "title")
-DATE_KEYS = ("date_from", "date_to")
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -143,14 +143,23 @@ def _progress(enabled: bool) -> Iterator[ProgressCallback | None]:
   rag search "新型储能" -k 3 --filter region=铜梁区
   rag eval --dataset eval/datasets/dev.jsonl --report reports/dev
   rag draft "关于加快工业经济发展的建议" --out 复函.docx
-  rag ui --port 7860
+  rag serve --port 7860                        网页界面 + HTTP API（/docs）
 设置：环境变量 RAG_*（见 README），RAG_HOME 默认 ./.rag""",
 )
 @click.option("--home", type=click.Path(path_type=Path), envvar="RAG_HOME", help="数据目录（默认 ./.rag）。")
 @click.option("-v", "--verbose", count=True, help="输出日志（-v 信息，-vv 调试）。")
+@click.version_option(None, "--version", package_name="gov-rag", prog_name="rag", message="%(prog)s %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, home: Path | None, verbose: int) -> None:
-    """政务文件智能问答：入库、检索、带引用的回答、评测与网页界面。"""
+    """政务文件智能问答：入库、检索、带引用的回答、评测与网页界面。
+
+    \b
+    命令补全（bash；zsh/fish 把 bash 换成 zsh/fish）：
+      eval "$(_RAG_COMPLETE=bash_source rag)"
+    设置 NO_COLOR=1 可关闭彩色输出。
+    """
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: any non-empty value turns colour off
+        ctx.color = False
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     try:
@@ -277,7 +286,7 @@ def visibility(ctx: click.Context, source: str, visibility: str) -> None:
 def docs(ctx: click.Context, as_json: bool) -> None:
     """列出已入库文档及其元数据（标题、文号、发文机关、日期、地区、类型）。"""
     try:
-        records = _assistant(ctx).docs()
+        records = _catalog(_settings(ctx))
     except RagError as exc:
         _fail(str(exc))
     if as_json:
@@ -296,17 +305,18 @@ def docs(ctx: click.Context, as_json: bool) -> None:
             click.echo(f"    {m.doc_number or ''}  {m.issuer or ''}  {m.region or ''}")
 
 
-def _hit_json(rank: int, hit: Hit) -> dict[str, Any]:
-    meta = {k: v for k, v in hit.meta.items() if k != "display_text"}
-    return {
-        "rank": rank,
-        "chunk_id": hit.id,
-        "source": hit.meta.get("source"),
-        "title": hit.meta.get("title"),
-        "text": hit.meta.get("display_text", hit.text),
-        "score": round(float(hit.score), 6),
-        "meta": meta,
-    }
+def _catalog(settings: Settings) -> list[DocumentRecord]:
+    """The documents as the registry lists them. Listing needs neither the embedding model nor the
+    index, so `rag docs` works whatever RAG_EMBED_MODEL says and never loads a model."""
+    from rag.documents.registry import Registry
+
+    if not settings.registry_path.is_file():
+        return []
+    registry = Registry(settings.registry_path)
+    try:
+        return registry.all()
+    finally:
+        registry.close()
 
 
 @cli.command()
@@ -348,24 +358,20 @@ def search(
         if queries is not None:
             for obj in _read_queries(queries):
                 hits = assistant.search(str(obj["question"]), k, flt, audience)
-                _dump({"id": obj.get("id"), "hits": [_hit_json(i, h) for i, h in enumerate(hits, 1)]})
+                _dump({"id": obj.get("id"), "hits": [hit_json(i, h) for i, h in enumerate(hits, 1)]})
             return
         assert question is not None
         hits = assistant.search(question, k, flt, audience)
     except RagError as exc:
         _fail(str(exc))
     if as_json:
-        _dump({"id": None, "hits": [_hit_json(i, h) for i, h in enumerate(hits, 1)]})
+        _dump({"id": None, "hits": [hit_json(i, h) for i, h in enumerate(hits, 1)]})
         return
     if not hits:
         click.echo("没有找到相关内容。")
     for i, h in enumerate(hits, 1):
         click.secho(f"[{i}] {h.meta.get('title')}  ({h.meta.get('source')}, {h.score:.4f})", bold=True)
         click.echo(f"    {str(h.meta.get('display_text', h.text))[:200]}")
-
-
-def _answer_json(obj_id: Any, answer: Answer) -> dict[str, Any]:
-    return {"id": obj_id, **answer.to_json()}
 
 
 def _stream_answer(assistant: Assistant, question: str, audience: str) -> Answer:
@@ -397,13 +403,14 @@ def _stream_answer(assistant: Assistant, question: str, audience: str) -> Answer
 )
 @click.pass_context
 def ask(ctx: click.Context, question: str | None, as_json: bool, queries: Path | None, audience: str) -> None:
-    """提问，得到带编号引用的回答；文件中没有依据时明确拒答。
+    """提问，得到带编号引用的回答；文件中没有依据时明确拒答。QUESTION 为 - 时从标准输入逐行读取问题。
 
     \b
     例子：
       rag ask "铜梁区2023年规上工业总产值是多少？"
       rag ask "合川区新型储能产业产值目标是多少？" --json
       rag ask --queries questions.jsonl --json
+      printf '问题一\n问题二\n' | rag ask - --json      每行一个问题，id 为行号
     """
     if (question is None) == (queries is None):
         raise click.UsageError("请给出一个问题，或用 --queries FILE.jsonl（二选一）。")
@@ -413,18 +420,52 @@ def ask(ctx: click.Context, question: str | None, as_json: bool, queries: Path |
             for obj in _read_queries(queries):
                 history = [tuple(t) for t in obj.get("history", [])]
                 ans = assistant.ask(str(obj["question"]), history, audience)
-                _dump(_answer_json(obj.get("id"), ans))
+                _dump(answer_json(obj.get("id"), ans))
             return
         assert question is not None
+        if question == "-":
+            _ask_lines(assistant, sys.stdin, audience, as_json)
+            return
         if as_json:
-            _dump(_answer_json(None, assistant.ask(question, (), audience)))
+            _dump(answer_json(None, assistant.ask(question, (), audience)))
             return
         ans = _stream_answer(assistant, question, audience)
     except RagError as exc:
         _fail(str(exc))
+    _print_citations(ans)
+
+
+def _print_answer(ans: Answer) -> None:
+    click.echo(ans.answer)
+    _print_citations(ans)
+
+
+def _print_citations(ans: Answer) -> None:
     for c in ans.citations:
         click.secho(f"[{c.n}] {c.title}（{c.source}）", fg="cyan")
         click.echo(f"    “{c.quote}”")
+
+
+def _ask_lines(assistant: Assistant, lines: Iterable[str], audience: str, as_json: bool) -> None:
+    """One question per non-empty line; a bad question is reported on its own line and the rest go on."""
+    for lineno, line in enumerate(lines, 1):
+        question = line.strip()
+        if not question:
+            continue
+        try:
+            ans = assistant.ask(question, (), audience)
+        except RagError as exc:
+            if as_json:
+                _dump({"id": lineno, "error": str(exc)})
+            else:
+                click.secho(f"第 {lineno} 行：{exc}", fg="red", err=True)
+            continue
+        if as_json:
+            _dump(answer_json(lineno, ans))
+        else:
+            click.secho(f"问：{question}", bold=True)
+            _print_answer(ans)
+            click.echo()
 
 
 @cli.command()
@@ -517,12 +558,49 @@ def eval_cmd(
         click.echo(f"报告已写入 {report_dir}")
 
 
+def _serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    settings = _settings(ctx)
+    try:
+        assistant = _assistant(ctx)
+    except RagError as exc:
+        _fail(str(exc))
+    from rag.server.app import create_app, run
+    from ui.app import mount
+
+    host, port = host or settings.ui_host, port or settings.ui_port
+    app = create_app(assistant, settings, lambda api: mount(api, assistant, settings))
+    click.echo(f"网页界面 http://{host}:{port}/  ·  API 文档 http://{host}:{port}/docs", err=True)
+    try:
+        run(app, host, port)
+    except RagError as exc:
+        _fail(str(exc))
+
+
+_HOST = click.option("--host", default=None, help="监听地址（默认 RAG_UI_HOST=127.0.0.1）。")
+_PORT = click.option("--port", type=int, default=None, help="端口（默认 RAG_UI_PORT=7860）。")
+
+
 @cli.command()
-@click.option("--host", default=None, help="监听地址（默认 RAG_UI_HOST=127.0.0.1）。")
-@click.option("--port", type=int, default=None, help="端口（默认 RAG_UI_PORT=7860）。")
+@_HOST
+@_PORT
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """启动服务：网页界面在 /，HTTP API 在 /api 与 /v1（OpenAI 兼容），接口文档在 /docs。
+
+    \b
+    例子：
+      rag serve --port 7860
+      RAG_API_TOKEN=换成随机长串 rag serve --host 0.0.0.0     启用工作人员接口
+    """
+    _serve(ctx, host, port)
+
+
+@cli.command()
+@_HOST
+@_PORT
 @click.pass_context
 def ui(ctx: click.Context, host: str | None, port: int | None) -> None:
-    """启动网页界面（市民问答 + 工作人员工作台）。例子：rag ui --port 7860"""
+    """只启动网页界面（市民问答 + 工作人员工作台）。要同时提供 HTTP API，请用 rag serve。例子：rag ui --port 7860"""
     settings = _settings(ctx)
     try:
         assistant = _assistant(ctx)

@@ -9,10 +9,23 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-DocType = Literal["复函", "方案", "汇报", "讲话", "通知", "新闻", "其他"]
 Visibility = Literal["public", "internal"]
-DOC_TYPES: tuple[str, ...] = ("复函", "方案", "汇报", "讲话", "通知", "新闻", "其他")
 VISIBILITIES: tuple[str, ...] = ("public", "internal")
+
+
+def doc_types() -> tuple[str, ...]:
+    """Every doc_type value, from the one list in data (rag/lang/data/doc_type_values.txt): the six of
+    the sample corpus, the GB/T 9704 types and 其他. Loaded on first use: rag.lang is not cheap to import."""
+    from rag.lang import vocab
+
+    return tuple(vocab().doc_type_values)
+
+
+def __getattr__(name: str) -> Any:
+    """``DOC_TYPES`` stays importable (ui/staff.py) without importing rag.lang with every model."""
+    if name == "DOC_TYPES":
+        return doc_types()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def sha256_text(text: str) -> str:
@@ -29,6 +42,7 @@ class LoadedFile:
     encoding: str  # utf-8, gb18030, docx, pdf, html
     sha256: str  # of the file bytes
     kind: str  # txt, md, html, docx, pdf
+    page_titles: tuple[str, ...] = ()  # an HTML page's <title>, og:title, <meta name="ArticleTitle">
 
 
 @dataclass(frozen=True)

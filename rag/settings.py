@@ -102,6 +102,13 @@ class Settings(BaseSettings):
     login_lockout_s: float = Field(
         default=60.0, ge=0, description="First lockout after too many wrong passwords; doubles on each further one."
     )
+    queue_size: int = Field(default=32, ge=1, description="Questions waiting in the web UI queue before it says busy.")
+
+    # HTTP API (rag serve)
+    api_token: SecretStr = Field(
+        default=SecretStr(""), description="Bearer token for the staff API routes; empty disables them."
+    )
+    max_upload_mb: float = Field(default=50.0, gt=0, description="Largest upload request the API reads.")
 
     @property
     def index_dir(self) -> Path:

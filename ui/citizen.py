@@ -1,4 +1,4 @@
-"""The public citizen tab: intro, example questions from the sample corpus, and the citizen chat.
+"""The public citizen tab: intro, example questions (made from the ingested documents), and the citizen chat.
 
 Audience is fixed to "citizen" here, so internal documents are excluded by the index query
 for every question asked from this tab.
@@ -6,18 +6,13 @@ for every question asked from this tab.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import gradio as gr
 
 from rag.feedback import FeedbackStore
 from ui.chat import ChatPanel, build_chat
 from ui.facade import AssistantFacade
-
-EXAMPLES: tuple[str, ...] = (
-    "铜梁区2023年规上工业总产值是多少？",
-    "铜梁区在招商引资方面采取了哪些措施？",
-    "合川区制造业高质量发展行动方案的目标是什么？",
-    "重庆承接产业转移示范区是什么时候设立的？",
-)
 
 INTRO = (
     "请用中文提问有关政策文件的问题。回答只依据已公开的政府文件，每句话都标注出处 [1][2]，"
@@ -25,6 +20,7 @@ INTRO = (
 )
 
 
-def build_citizen_tab(assistant: AssistantFacade, store: FeedbackStore) -> ChatPanel:
+def build_citizen_tab(assistant: AssistantFacade, store: FeedbackStore, examples: Sequence[str] = ()) -> ChatPanel:
+    """``examples`` come from ``rag.examples.example_questions`` over the registry, never a fixed list."""
     gr.Markdown(INTRO, elem_classes=["intro"])
-    return build_chat(assistant, store, "citizen", examples=EXAMPLES, prefix="citizen")
+    return build_chat(assistant, store, "citizen", examples=examples, prefix="citizen")

@@ -2,7 +2,7 @@
 
 Sections come from the headings of official documents (一、 （一） 1. （1）, and short
 unnumbered subheadings); inside a section, chunks are packed from whole sentences
-(。！？；) up to ``chunk_size`` characters, neighbours sharing up to ``overlap``
+(rag.lang.split_sentences, the one splitter) up to ``chunk_size`` characters, neighbours sharing up to ``overlap``
 characters. A cut never falls inside a number (757.2亿元), a 文号 (铜经信函〔2024〕54号)
 or a quoted title (《...》), because a passage holding half a figure answers nothing.
 
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from index.textnorm import fold
 from rag.documents.cleaning import PROSE_PUNCT
 from rag.errors import ConfigError, EmptyDocumentError
+from rag.lang import split_sentences
 from rag.models import Chunk, DocMeta
 
 log = logging.getLogger(__name__)
@@ -37,8 +38,6 @@ HEADING_LEVELS: tuple[tuple[int, re.Pattern[str]], ...] = (
 )
 UNNUMBERED_LEVEL = 0  # a subheading without a number ("以基础设施建设为先导,全力夯实承接产业能力")
 
-# Sentence ends, with the closing quotes or brackets that belong to the sentence.
-_SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』)）]*")
 _CLAUSE_END = re.compile(r"[，,、：:]")
 # Spans a cut must never fall inside.
 _PROTECTED = re.compile(
@@ -306,7 +305,7 @@ def _units(text: str, start: int, end: int, chunk_size: int, protected: list[tup
     units: list[tuple[int, int]] = []
     for p_start, p_end in _paragraph_spans(text[start:end]):
         p_start, p_end = p_start + start, p_end + start
-        cuts = [m.end() for m in _SENTENCE_END.finditer(text, p_start, p_end)]
+        cuts = [p_start + s.end for s in split_sentences(text[p_start:p_end])]
         prev = p_start
         for cut in [c for c in cuts if _cut_allowed(c, protected)] + [p_end]:
             if cut > prev and text[prev:cut].strip():

@@ -3,7 +3,10 @@
 The result is the *display* text, so it keeps the document's own characters (traditional
 stays traditional); folding to simplified/NFKC is done for the index copy only
 (index.textnorm.fold). Each rule is a small function so a reviewer can read, and a test
-can pin, exactly what is removed. Patterns of page chrome live in rag/data/boilerplate.txt.
+can pin, exactly what is removed. Nothing here is a sample site's phrase: page chrome is recognised
+by shape (breadcrumbs, menus of short words, label rows of widgets, a footer block opened by a footer
+cue) with its words in rag/data/page_vocab.toml and its regular shapes in rag/data/boilerplate.txt.
+Contact lines of the document itself (联系人/联系电话 under a reply's 落款) are text, not footer.
 """
 
 from __future__ import annotations
@@ -14,7 +17,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from index.textnorm import ZERO_WIDTH, fold_for_match, strip_pinyin
+from index.textnorm import ZERO_WIDTH, fold, fold_for_match, strip_pinyin
+from rag.documents.meta.labels import cells
+from rag.documents.meta.page import make_line, strip_markup
+from rag.documents.meta.titles import is_breadcrumb, is_nav
+from rag.documents.page_vocab import page_vocab
 from rag.models import CleanText, LoadedFile
 
 log = logging.getLogger(__name__)
@@ -47,6 +54,14 @@ MAX_PARAGRAPHS_FOR_CONTAINMENT = 2000
 MIN_WRAPPED_CHARS = 30
 # A breadcrumb this close to the top marks everything above it as site header.
 BREADCRUMB_WITHIN = 5
+LONG_LINE = 120  # a breadcrumb line longer than this, with sentences, is a page flattened onto one line
+BREADCRUMB_PREFIX_MAX = 150
+STEP_MAX_CHARS = 30
+WIDGET_MAX_CHARS = 30
+# A footer block starts at a cue in the last lines; footer lines are short; running text after it stays.
+FOOTER_WITHIN = 15
+FOOTER_LINE_MAX = 160
+FOOTER_KEEPS_PROSE = 60
 
 
 @dataclass(frozen=True)
@@ -73,7 +88,7 @@ def clean(loaded: LoadedFile) -> CleanText:
     """Display text of a loaded file: paragraphs separated by "\\n"."""
     removed: list[str] = []
     text = loaded.raw_text.replace("\r\n", "\n").replace("\r", "\n")
-    text = ZERO_WIDTH.sub("", text)
+    text = strip_markup(ZERO_WIDTH.sub("", text))
     text, incomplete = remove_truncation_markers(text)
     if incomplete:
         removed.append("truncation marker")
@@ -98,9 +113,10 @@ def remove_truncation_markers(text: str) -> tuple[str, bool]:
 
 
 def drop_boilerplate(lines: list[str], removed: list[str] | None = None) -> list[str]:
-    """Drop breadcrumbs, widget text, menus, footers, and the navigation lists at the top."""
+    """Drop breadcrumbs, widget rows, menus, the footer block, and the navigation lists at the top."""
     rules = _rules()
     lines = _drop_above_breadcrumb(lines, removed)
+    lines = _drop_footer_block(lines, removed)
     kept: list[str] = []
     for raw in lines:
         ln = raw
@@ -109,11 +125,58 @@ def drop_boilerplate(lines: list[str], removed: list[str] | None = None) -> list
         if not ln.strip():
             _note(removed, raw)
             continue
-        if any(p.search(ln) for p in (*rules.breadcrumb, *rules.line)) or is_menu_line(ln):
+        breadcrumb = any(p.search(ln) for p in rules.breadcrumb) or is_breadcrumb(fold(ln))
+        if breadcrumb and _is_prose(ln) and len(ln) > LONG_LINE:
+            ln = _after_breadcrumb(ln)  # a page flattened onto one line keeps its text
+            breadcrumb = False
+        if breadcrumb or any(p.search(ln) for p in rules.line) or is_menu_line(ln) or is_widget_line(ln):
             _note(removed, ln)
             continue
         kept.append(ln)
     return _drop_leading_lists(kept, removed)
+
+
+def is_widget_line(line: str) -> bool:
+    """Share/print/font-size widgets, view counters and other page furniture on a line of their own."""
+    key = fold(line).strip()
+    if is_nav(key) or key.replace(" ", "") in page_vocab().nav_words:
+        return True
+    if len(key) <= WIDGET_MAX_CHARS and not PROSE_PUNCT.search(key) and any(c in key for c in page_vocab().widget_cues):
+        return True
+    row = cells(make_line(0, key))
+    chrome = page_vocab().chrome_labels
+    return (
+        bool(row)
+        and row[0][0].start == 0
+        and all(hit.label in chrome and len(re.sub(r"[\d\s【】\[\]:：次-]", "", value)) <= 2 for hit, value in row)
+    )
+
+
+def _after_breadcrumb(line: str) -> str:
+    """ "当前位置:首页 > 政务公开 > 正文 关于…。…" -> "关于…。…": the text after the trail's last step."""
+    last = max(line.rfind(sep, 0, BREADCRUMB_PREFIX_MAX) for sep in (">", "»", "›", "/"))
+    if last < 0:
+        return line
+    rest = line[last + 1 :].lstrip()
+    space = rest.find(" ")
+    return rest[space + 1 :].strip() if 0 <= space < STEP_MAX_CHARS else rest
+
+
+def _drop_footer_block(lines: list[str], removed: list[str] | None) -> list[str]:
+    """From the first footer cue near the end (版权所有, ICP备, 网站标识码, 扫一扫…), the rest of the page
+    is site furniture, except running text (a long sentence) that a page may append after it."""
+    cues = page_vocab().footer_cues
+    start = max(0, len(lines) - FOOTER_WITHIN)
+    for i in range(start, len(lines)):
+        key = fold(lines[i])
+        if len(key) <= FOOTER_LINE_MAX and any(c.lower() in key.lower() for c in cues):
+            tail = lines[i:]
+            kept = [ln for ln in tail if _is_prose(ln) and len(ln) >= FOOTER_KEEPS_PROSE]
+            for ln in tail:
+                if ln not in kept:
+                    _note(removed, ln)
+            return lines[:i] + kept
+    return lines
 
 
 def is_menu_line(line: str) -> bool:

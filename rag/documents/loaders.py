@@ -228,6 +228,7 @@ def load_file(path: Path, max_bytes: int, limits: LoadLimits | None = None) -> L
         encoding=encoding,
         sha256=hashlib.sha256(data).hexdigest(),
         kind=kind,
+        page_titles=_page_titles(data, name) if kind == "html" else (),
     )
 
 
@@ -379,6 +380,22 @@ def _read_html(data: bytes, name: str, limits: LoadLimits) -> tuple[str, str]:
     if title and title not in text[:500]:
         text = f"{title}\n{text}"
     return text, "html"
+
+
+def _page_titles(data: bytes, name: str) -> tuple[str, ...]:
+    """The titles a page declares in its head (<title>, og:title, ArticleTitle), for metadata."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(decode_text(data, name)[0])
+    except (ValueError, lxml.etree.ParserError):
+        return ()
+    found = [
+        *tree.xpath("//head/title/text()"),
+        *tree.xpath("//meta[@property='og:title']/@content"),
+        *tree.xpath("//meta[@name='ArticleTitle']/@content"),
+    ]
+    return tuple(dict.fromkeys(" ".join(str(t).split()) for t in found if str(t).strip()))
 
 
 def _has_prose(text: str) -> bool:

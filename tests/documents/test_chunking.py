@@ -267,3 +267,15 @@ def test_speech_byline_goes_into_the_index_text_of_every_chunk_of_that_speech() 
         assert fold("沙坪坝区委书记 唐小平") in chunk.index_text  # retrievable as 沙坪坝's
     plain = chunk_document("p.txt", "第一段说明情况。\n第二段继续说明。", DocMeta(title="通知"))
     assert plain[0].index_text.startswith(fold("通知 "))
+
+
+def test_sentences_come_from_the_shared_splitter() -> None:
+    """A citation mark stays with the sentence it closes (rag.lang.split_sentences), so no chunk starts with it."""
+    from rag.documents.chunking import chunk_document
+    from rag.models import DocMeta
+
+    sentence = "全年实现生产总值262.6亿元,同比增长5.3%。[1]"
+    text = "\n".join([sentence * 6, "第二段说明其他情况,全年新增就业3892人。" * 6])
+    chunks = chunk_document("s.txt", text, DocMeta(title="t"), chunk_size=60, overlap=0)
+    assert all(not c.text.startswith("[") for c in chunks)
+    assert "".join(c.text for c in chunks).count("[1]") == 6

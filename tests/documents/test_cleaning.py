@@ -215,3 +215,50 @@ def test_seed_001_has_no_repeated_paragraphs(seeds: dict[str, tuple[LoadedFile, 
     assert len(paragraphs) == len(set(paragraphs))
     assert raw.raw_text.count("万凯新投40亿元建设四期五期") == 2
     assert cleaned.text.count("万凯新投40亿元建设四期五期") == 1
+
+
+# ---------------------------------------------------------------- layouts of real pages (invented text)
+
+
+def test_footer_block_goes_but_the_replys_own_contact_lines_stay() -> None:
+    raw = (
+        "某代表:\n您的建议收悉,现答复如下:我局将加快建设。\n"
+        "联系人:李四 联系电话:12345678\n某县交通运输局\n2023年6月12日\n"
+        "扫一扫在手机打开当前页\n主办单位:某县人民政府办公室 联系方式:0851-0000000\n"
+        "某县人民政府版权所有 某ICP备10201081号\n技术支持:某科技有限公司 网站标识码:5201220001\n"
+    )
+    assert clean(loaded(raw)).text.split("\n")[-3:] == [
+        "联系人:李四 联系电话:12345678",
+        "某县交通运输局",
+        "2023年6月12日",
+    ]
+
+
+def test_a_one_line_page_that_begins_with_a_breadcrumb_keeps_its_text() -> None:
+    body = "关于某事的通知 各单位:为做好某项工作,现将有关事项通知如下,请认真贯彻执行,确保各项任务落到实处。" * 3
+    text = clean(loaded(f"您当前所在的位置:首页 > 政务公开 > 通知公告 {body}")).text
+    assert text.startswith("关于某事的通知") and "首页" not in text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "【打印本页】 【关闭本页】",
+        "字体:【大 中 小】",
+        "【字體: 打印",
+        "视力保护色:",
+        "浏览次数:-",
+        "扫描二维码随身看资讯",
+        ">>交通运输局 >>政策文件",
+        "上一篇:某局关于某建议的答复",
+        "首页/ 专题专栏/ 聚焦两会/ 正文",
+        "回到 頂部",
+    ],
+)
+def test_widgets_breadcrumbs_and_prev_next_links_removed(line: str) -> None:
+    assert drop_boilerplate(["正文第一句,说明情况。", line]) == ["正文第一句,说明情况。"]
+
+
+def test_markup_left_in_a_text_file_is_removed() -> None:
+    raw = '<p>各市人民政府:</p><p style="text-align: right;"> 某省人民政府</p><!--EndFragment-->'
+    assert clean(loaded(raw)).text.split("\n") == ["各市人民政府:", "某省人民政府"]

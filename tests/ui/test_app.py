@@ -20,8 +20,12 @@ def _staff_settings(tmp_path: Path) -> Settings:
 
 
 def _texts(app: gr.Blocks) -> list[str]:
+    from gradio.components.api_component import Api
+
     out: list[str] = []
     for block in app.blocks.values():
+        if isinstance(block, Api):  # the typed inputs of gr.api endpoints are never drawn on the page
+            continue
         for attr in ("label", "placeholder", "info"):
             value = getattr(block, attr, None)
             if isinstance(value, str):
@@ -140,3 +144,110 @@ def test_draft_is_shown_even_when_the_docx_cannot_be_written(tmp_path: Path) -> 
     fake.export_reply_docx = disk_full  # type: ignore[method-assign]
     letter, _, download = _draft_handler(fake, tmp_path)("加快工业经济发展", "周练代表", "", "", STAFF)
     assert "周练代表" in letter and download.visible is False
+
+
+# --- citizen page: examples from the documents, footer, named API endpoints, queue ------------------
+
+
+def test_examples_come_from_the_documents_not_a_fixed_list(tmp_path: Path) -> None:
+    from rag.models import DocMeta, DocumentRecord
+
+    fake = FakeAssistant()
+    fake.documents["新.txt"] = DocumentRecord(
+        source="新.txt",
+        sha256="z",
+        meta=DocMeta(title="某市关于促进夜间经济发展的通知", issuer="某市商务局", date="2025-03-01"),
+        visibility="public",
+        chunk_ids=("z",),
+    )
+    fake.documents["密.txt"] = DocumentRecord(
+        source="密.txt",
+        sha256="w",
+        meta=DocMeta(title="内部工作安排", issuer="某市办公室", date="2025-04-01"),
+        visibility="internal",
+        chunk_ids=("w",),
+    )
+    app = build_app(fake, Settings(home=tmp_path))
+    examples = [b for b in app.blocks.values() if isinstance(b, gr.Dataset)]
+    shown = [row[0] for ds in examples for row in ds.samples]
+    assert "《某市关于促进夜间经济发展的通知》是哪个单位印发的？" in shown
+    assert any(TITLE_OF_FAKE in q for q in shown)
+    assert not any("内部工作安排" in q for q in shown)
+
+
+TITLE_OF_FAKE = "重庆市铜梁区经济和信息化委员会关于区第十八届人民代表大会第四次第126号建议的复函"
+
+
+def test_footer_says_which_documents_and_how_answers_are_made(tmp_path: Path) -> None:
+    app = build_app(FakeAssistant(), Settings(home=tmp_path))
+    footer = next(b.value for b in app.blocks.values() if getattr(b, "elem_id", None) == "app-footer")
+    assert TITLE_OF_FAKE in footer and "共 1 份" in footer
+    assert "BM25" in footer and "不经大语言模型改写" in footer
+    llm = build_app(FakeAssistant(), Settings(home=tmp_path, llm_backend="openai", llm_model="qwen-test"))
+    footer = next(b.value for b in llm.blocks.values() if getattr(b, "elem_id", None) == "app-footer")
+    assert "qwen-test" in footer
+
+
+def test_named_api_endpoints_answer_as_citizen(tmp_path: Path) -> None:
+    fake = FakeAssistant()
+    app = build_app(fake, Settings(home=tmp_path, queue_size=7))
+    fns = {dep.api_name: dep for dep in app.fns.values() if dep.api_visibility == "public"}
+    assert {"ask", "ask_stream"} <= set(fns)
+    out = fns["ask"].fn("规上工业总产值", [["上一问", "上一答"]])
+    assert out["refused"] is False and out["citations"][0]["n"] == 1
+    assert fake.calls[-1] == ("规上工业总产值", (("上一问", "上一答"),), "citizen")
+    assert list(fns["ask_stream"].fn("规上工业总产值"))[-1] == "2023年规上工业总产值757.2亿元[1]。"
+    assert app._queue.max_size == 7
+
+
+def test_queue_full_reply_is_chinese() -> None:
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from ui.page import BUSY_TEXT, PageFixMiddleware
+
+    def full(request: Any) -> JSONResponse:
+        return JSONResponse({"detail": "Queue is full. Max size is 1 and size is 1."}, status_code=503)
+
+    def other(request: Any) -> JSONResponse:
+        return JSONResponse({"detail": "Queue is full"}, status_code=503)
+
+    app = PageFixMiddleware(
+        Starlette(routes=[Route("/gradio_api/queue/join", full, methods=["POST"]), Route("/x", other)])
+    )
+    client = TestClient(app)  # type: ignore[arg-type]
+    r = client.post("/gradio_api/queue/join")
+    assert r.status_code == 503 and r.json() == {"detail": BUSY_TEXT}
+    assert client.get("/x").json() == {"detail": "Queue is full"}  # other responses pass through untouched
+
+
+@pytest.fixture(scope="module")
+def bm25_assistant(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from rag.assistant import Assistant
+    from tests.conftest import CORPUS
+
+    assistant = Assistant.from_settings(Settings(home=tmp_path_factory.mktemp("examples"), embed_model="none"))
+    assistant.ingest([CORPUS])
+    yield assistant
+    assistant.close()
+
+
+def _ask_every_example(assistant: Any) -> None:
+    from rag.examples import example_questions
+
+    examples = example_questions(assistant.docs())
+    assert len(examples) == 4 and len(set(examples)) == 4
+    for question in examples:
+        answer = assistant.ask(question)
+        assert not answer.refused and answer.citations, (question, answer.answer)
+
+
+def test_every_example_question_is_answered(bm25_assistant: Any) -> None:
+    _ask_every_example(bm25_assistant)
+
+
+@pytest.mark.slow
+def test_every_example_question_is_answered_with_the_default_embedder(sample_assistant: Any) -> None:
+    _ask_every_example(sample_assistant)

@@ -1,0 +1,1 @@
+"""Metadata extractors, one per layout family, and combine.py, which chooses between them."""
