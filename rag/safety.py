@@ -45,6 +45,7 @@ class _Vocabulary:
     words: dict[str, re.Pattern[str]]
     address_ai: re.Pattern[str]
     condition: re.Pattern[str]
+    lead: re.Pattern[str]
 
 
 def _alternation(words: list[str]) -> str:
@@ -79,7 +80,12 @@ def _vocabulary() -> _Vocabulary:
     condition = re.compile(
         rf"(?:{alt['condition']}).{{0,{gap1}}}(?:{alt['ask']}).{{0,{gap2}}}(?:{alt['directive']})(?:{alt['say']})"
     )
-    return _Vocabulary(words=words, address_ai=address_ai, condition=condition)
+    # a clause that opens with "answer: ..." / "respond only with ..." (what is left when a splitter cuts
+    # "You are now ...; respond only with ..." at the semicolon)
+    lead = re.compile(
+        rf"^\s*(?:(?:{alt['imperative']})\s*)*(?:{alt['respond']})\s*(?:only(?![a-z])|with(?![a-z])|that(?![a-z])|[:：“\"「'])"
+    )
+    return _Vocabulary(words=words, address_ai=address_ai, condition=condition, lead=lead)
 
 
 def _overrides(text: str, v: _Vocabulary) -> bool:
@@ -101,7 +107,7 @@ def is_instruction_like(sentence: str) -> bool:
     w = v.words
     if _overrides(text, v):
         return True
-    if w["role"].search(text):
+    if w["role"].search(text) or v.lead.search(text):
         return True
     responds = w["respond"].search(text) is not None
     if responds and v.address_ai.search(text):

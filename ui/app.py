@@ -23,6 +23,7 @@ from rag.examples import example_questions
 from rag.feedback import FeedbackStore
 from rag.models import DocumentRecord
 from rag.settings import Settings
+from ui.auth import add_security_headers
 from ui.citizen import build_citizen_tab
 from ui.facade import AssistantFacade
 from ui.page import PageFixMiddleware
@@ -131,8 +132,10 @@ def mount(api: FastAPI, assistant: AssistantFacade, settings: Settings) -> FastA
         footer_links=[],
         ssr_mode=False,
         show_error=False,
+        max_file_size=int(settings.max_file_mb * 1024 * 1024),  # Gradio refuses bigger uploads before writing them
     )
     served.add_middleware(PageFixMiddleware)
+    add_security_headers(served)
     return served
 
 

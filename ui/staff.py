@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 VISIBILITY_CHOICES: list[tuple[str, str]] = [("公开", "public"), ("内部", "internal")]
+KEEP = "keep"  # uploads: a new file is public, a re-uploaded one keeps the visibility it had
+UPLOAD_VISIBILITY_CHOICES: list[tuple[str, str]] = [("新文件公开，已有文件保持原设置", KEEP), *VISIBILITY_CHOICES]
 UPLOAD_TYPES = sorted(SUPPORTED_SUFFIXES)  # what ingest can read, so the picker offers no other file
 
 
@@ -194,7 +196,9 @@ def _build_docs(assistant: AssistantFacade, state: gr.State, search: _SearchBox,
     gr.Markdown("#### 上传文件\n支持 .txt .md .html .docx .pdf（UTF-8 或 GBK 编码）。同名文件内容变化时会替换旧版本。")
     files = gr.File(label="选择文件（可多选）", file_count="multiple", file_types=UPLOAD_TYPES, elem_id="staff-upload")
     with gr.Row():
-        upload_vis = gr.Radio(label="可见范围", choices=VISIBILITY_CHOICES, value="public", elem_id="staff-upload-vis")
+        upload_vis = gr.Radio(
+            label="可见范围", choices=UPLOAD_VISIBILITY_CHOICES, value=KEEP, elem_id="staff-upload-vis"
+        )
         upload_btn = gr.Button("导入", variant="primary", elem_id="staff-upload-btn")
     report = gr.HTML(elem_id="staff-upload-report")
 
@@ -255,7 +259,9 @@ def _build_docs(assistant: AssistantFacade, state: gr.State, search: _SearchBox,
             tracker((done, total) if total > 0 else 0, desc=message or "正在导入…")
 
         try:
-            result = assistant.ingest([Path(p) for p in paths], visibility=vis, progress=on_progress, upload=True)
+            result = assistant.ingest(
+                [Path(p) for p in paths], visibility=None if vis == KEEP else vis, progress=on_progress, upload=True
+            )
         except RagError as exc:
             log.warning("upload failed: %s", exc)
             return (_error(f"导入失败：{exc}"), gr.skip(), *refresh())

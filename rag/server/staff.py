@@ -64,8 +64,9 @@ async def upload(request: Request) -> dict[str, Any]:
     settings = settings_of(request)
     _declared_length(request, settings.max_upload_mb)
     form = await request.form(max_files=100, max_fields=10)
-    visibility = str(form.get("visibility") or "public")
-    if visibility not in VISIBILITIES:
+    given = form.get("visibility")
+    visibility = str(given) if given else None  # not given: new files public, re-uploads keep theirs
+    if visibility is not None and visibility not in VISIBILITIES:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"visibility 只能是 {' / '.join(VISIBILITIES)}。")
     files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
     if not files:
@@ -81,7 +82,8 @@ async def upload(request: Request) -> dict[str, Any]:
             with target.open("wb") as out:
                 shutil.copyfileobj(item.file, out)
             paths.append(target)
-        report = await run_in_threadpool(assistant_of(request).ingest, paths, visibility)
+        # stored as uploads/<name>: an upload never replaces a corpus document of the same name
+        report = await run_in_threadpool(assistant_of(request).ingest, paths, visibility, upload=True)
         result: dict[str, Any] = report.to_json()
         return result
     finally:

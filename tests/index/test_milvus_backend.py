@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from index.records import Filter, Record
 pytest.importorskip("pymilvus")
 pytest.importorskip("milvus_lite")
 
-from index.milvus_backend import MilvusIndex, filter_expression
+from index.milvus_backend import MilvusIndex, doc_weights, filter_expression, idf, term_dim
 
 
 def test_filter_expression() -> None:
@@ -20,6 +21,17 @@ def test_filter_expression() -> None:
     assert 'not exists meta["region"]' in expr
     assert 'meta["date"] >= "2024-01-01"' in expr
     assert filter_expression(None) == ""
+
+
+def test_bm25_sparse_weights_by_hand() -> None:
+    """doc weight x query weight = the bm25s Lucene score: tf/(tf + k1(1-b+b dl/avgdl)) x log(1+(N-df+.5)/(df+.5))."""
+    weights = doc_weights(["产值", "产值", "工业"], avgdl=3.0, k1=1.2, b=0.75)
+    assert weights[term_dim("产值")] == pytest.approx(2 / (1.2 + 2))
+    assert weights[term_dim("工业")] == pytest.approx(1 / (1.2 + 1))
+    longer = doc_weights(["产值", "工业", "投资", "增长", "工业", "产值"], avgdl=3.0, k1=1.2, b=0.75)
+    assert longer[term_dim("产值")] == pytest.approx(2 / (1.2 * (0.25 + 0.75 * 2) + 2))  # longer doc, lower weight
+    assert idf(1, 2) == pytest.approx(math.log(2))
+    assert 0 <= term_dim("〔2024〕54号") < 2**32 - 1
 
 
 @pytest.mark.slow

@@ -122,11 +122,12 @@ class FakeAssistant:
                 report.failed.append((str(path), "不支持的文件类型"))
                 continue
             text = path.read_text(encoding="utf-8")
+            old = self.documents.get(path.name)
             self.documents[path.name] = DocumentRecord(
                 source=path.name,
                 sha256="y",
                 meta=DocMeta(title=path.stem),
-                visibility=visibility,
+                visibility=visibility or (old.visibility if old is not None else "public"),
                 chunk_ids=("c",),
                 text=text,
             )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import inspect
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,15 @@ def test_staff_handlers_work_after_login(tmp_path: Path) -> None:
     assert "新增 1 个" in report_html and "扫描件.pdf" in report_html and "不支持" in report_html
     assert "新文件.txt" in table_html and "内部" in table_html
     assert fake.documents["新文件.txt"].visibility == "internal"
+    # the default choice keeps a re-uploaded file's visibility
+    fns["do_upload"]([str(good)], "keep", logged_in, progress=lambda *a, **k: None)
+    assert fake.documents["新文件.txt"].visibility == "internal"
+    # a file over RAG_MAX_FILE_MB is refused before ingest sees it
+    huge = tmp_path / "大文件.txt"
+    huge.write_bytes(b"a")
+    os.truncate(huge, 21 * 1024 * 1024)
+    out = fns["do_upload"]([str(huge)], "public", logged_in, progress=lambda *a, **k: None)
+    assert "RAG_MAX_FILE_MB" in out[0] and "大文件.txt" not in fake.documents
 
     msg = fns["do_remove"](["新文件.txt"], False, logged_in)[0]
     assert "确认" in msg and "新文件.txt" in fake.documents
