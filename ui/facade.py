@@ -15,7 +15,7 @@ from rag.events import ChainEvent
 from rag.models import DocumentRecord
 
 if TYPE_CHECKING:  # rag.drafting pulls in the answer chain; the UI needs only the type
-    from rag.drafting import ReplyDraft
+    from rag.drafting import ReplyDraft, Suggestion
 
 Audience = Literal["citizen", "staff"]
 ProgressCallback = Callable[[int, int, str], None]
@@ -57,6 +57,8 @@ class AssistantFacade(Protocol):
 
     def document_text(self, source: str) -> str: ...
 
-    def draft_reply(self, topic: str, deputy: str = "", issuer: str = "", region: str = "") -> ReplyDraft: ...
+    def draft_reply(
+        self, suggestion: Suggestion | str, deputy: str = "", issuer: str = "", region: str = ""
+    ) -> ReplyDraft: ...
 
-    def export_reply_docx(self, draft: ReplyDraft, path: Path) -> Path: ...
+    def export_reply_docx(self, draft: ReplyDraft | str, path: Path) -> Path: ...

@@ -320,48 +320,76 @@ def _build_docs(assistant: AssistantFacade, state: gr.State, search: _SearchBox,
 
 def _build_draft(assistant: AssistantFacade, state: gr.State) -> None:
     gr.Markdown(
-        "#### 起草人大代表建议复函\n粘贴代表建议的内容或主题，系统依据已导入的文件起草复函，"
-        "每一处表述都标注来源。草稿须经人工审核后方可使用。"
+        "#### 起草人大代表建议（政协提案）复函\n填写建议标题（可粘贴正文），系统依据本地区、上级地区和中央的已导入文件"
+        "起草复函，每一处表述都标注来源；文件中没有依据的内容留作【待补充】。草稿可直接修改，修改后再下载 Word 文档。"
     )
-    topic = gr.Textbox(label="建议内容或主题", lines=4, placeholder="例如：加快全区工业经济发展", elem_id="draft-topic")
+    title = gr.Textbox(label="建议标题", placeholder="例如：关于加快全区工业经济发展的建议", elem_id="draft-topic")
+    body = gr.Textbox(
+        label="建议正文（可选）", lines=4, placeholder="粘贴建议正文，草稿将逐条回应", elem_id="draft-text"
+    )
     with gr.Row():
-        deputy = gr.Textbox(label="代表姓名（可选）", placeholder="例如：周练代表", elem_id="draft-deputy")
-        issuer = gr.Textbox(label="承办单位（可选）", placeholder="例如：区经济信息委", elem_id="draft-issuer")
-        region = gr.Textbox(label="只用本地区文件（可选）", placeholder="例如：铜梁区", elem_id="draft-region")
+        deputy = gr.Textbox(label="代表（委员）姓名", placeholder="例如：周练", elem_id="draft-deputy")
+        number = gr.Textbox(label="建议编号", placeholder="例如：第61号", elem_id="draft-number")
+        session = gr.Textbox(label="会议届次", placeholder="例如：区十九届人大六次会议", elem_id="draft-session")
+    with gr.Row():
+        issuer = gr.Textbox(label="承办单位", placeholder="例如：区经济信息委", elem_id="draft-issuer")
+        region = gr.Textbox(label="承办单位所在地区", placeholder="例如：铜梁区", elem_id="draft-region")
     draft_btn = gr.Button("起草复函", variant="primary", elem_id="draft-btn")
-    draft_out = gr.HTML(elem_id="draft-output")
+    draft_note = gr.HTML(elem_id="draft-output")
+    editor = gr.Textbox(label="复函草稿（可直接修改）", lines=24, interactive=True, elem_id="draft-editor")
     draft_sources = gr.HTML(elem_id="draft-sources")
-    download = gr.DownloadButton("下载 Word 文档（.docx）", visible=False, elem_id="draft-download")
+    with gr.Row():
+        export_btn = gr.Button("用修改后的草稿生成 Word 文档", elem_id="draft-export-btn")
+        download = gr.DownloadButton("下载 Word 文档（.docx）", visible=False, elem_id="draft-download")
 
-    def do_draft(text: str, who: str, org: str, place: str, s: StaffSession) -> tuple[Any, ...]:
+    def do_draft(
+        text: str, who: str, org: str, place: str, s: StaffSession, full: str = "", no: str = "", meeting: str = ""
+    ) -> tuple[Any, ...]:
         require_staff(s)
         hidden = gr.DownloadButton(visible=False)
         if not (text or "").strip():
-            return _error("请输入建议内容或主题。"), "", hidden
-        pairs = (("deputy", who or ""), ("issuer", org or ""), ("region", place or ""))
-        extra = {k: v.strip() for k, v in pairs if v.strip()}
+            return _error("请输入建议标题。"), "", "", hidden
         try:
-            draft = assistant.draft_reply(text.strip(), **extra)
-        except RagError as exc:
+            from rag.drafting import Suggestion
+
+            suggestion = Suggestion.from_inputs(
+                text.strip(),
+                text=full or "",
+                deputy=who or "",
+                office=org or "",
+                region=place or "",
+                number=no or "",
+                session=meeting or "",
+            )
+            draft = assistant.draft_reply(suggestion)
+        except (RagError, ValueError) as exc:
             log.warning("draft failed: %s", exc)
-            return _error(f"起草失败：{exc}"), "", hidden
-        answer = draft.answer
+            return _error(f"起草失败：{exc}"), "", "", hidden
         note = ""
-        if answer.refused:
+        if draft.refused:
             note = render.status_html("现有文件中没有找到与该建议直接相关的内容，草稿留出了待补充的位置。", "info")
-        sources = render.sources_panel(answer.citations, source_contexts(assistant, answer.citations))
-        return note + render.answer_html(draft.text()), sources, _export(assistant, draft)
+        elif draft.placeholders():
+            note = render.status_html(f"草稿中有 {len(draft.placeholders())} 处【待补充】，请承办人员补充。", "info")
+        sources = render.sources_panel(draft.citations, source_contexts(assistant, draft.citations))
+        return note + render.answer_html(draft.text()), draft.text(), sources, _export(assistant, draft.text())
+
+    def do_export(text: str, s: StaffSession) -> Any:
+        require_staff(s)
+        if not (text or "").strip():
+            return gr.DownloadButton(visible=False)
+        return _export(assistant, text)
 
     draft_btn.click(
         do_draft,
-        inputs=[topic, deputy, issuer, region, state],
-        outputs=[draft_out, draft_sources, download],
+        inputs=[title, deputy, issuer, region, state, body, number, session],
+        outputs=[draft_note, editor, draft_sources, download],
         api_visibility="private",
     )
+    export_btn.click(do_export, inputs=[editor, state], outputs=[download], api_visibility="private")
 
 
-def _export(assistant: AssistantFacade, draft: ReplyDraft) -> gr.DownloadButton:
-    """A .docx of the draft for the download button; a hidden button when writing it fails."""
+def _export(assistant: AssistantFacade, draft: ReplyDraft | str) -> gr.DownloadButton:
+    """A .docx of the draft (or of its edited text) for the download button; hidden when writing it fails."""
     folder = Path(tempfile.mkdtemp(prefix="rag-draft-"))
     path = folder / f"复函草稿_{datetime.now().strftime('%Y%m%d_%H%M%S')}.docx"
     try:

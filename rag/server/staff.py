@@ -106,4 +106,11 @@ def visibility(body: VisibilityRequest, request: Request) -> dict[str, str]:
 @router.post("/draft", response_model=DraftOut, summary="起草人大代表建议复函（每条表述标注来源，含内部文件）")
 def draft(body: DraftRequest, request: Request) -> DraftOut:
     reply = assistant_of(request).draft_reply(body.topic, body.deputy, body.issuer, body.region)
-    return DraftOut(text=reply.text(), statements=list(reply.body), **reply.answer.to_json())
+    obj = reply.to_json()  # rag.drafting's JSON form: the letter, its cited statements, the sources
+    return DraftOut(
+        text=obj["text"],
+        statements=obj["statements"],
+        answer=obj["answer"],
+        refused=obj["refused"],
+        citations=obj["citations"],
+    )

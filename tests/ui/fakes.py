@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from index.records import Filter, Hit
-from rag.drafting import ReplyDraft, make_draft
+from rag.drafting import Part, ReplyDraft, Statement, Suggestion
 from rag.errors import RagError
 from rag.events import ChainEvent, CitationEvent, DoneEvent, DroppedEvent, RefusalEvent, TokenEvent
 from rag.models import Answer, Citation, DocMeta, DocumentRecord
@@ -75,6 +75,7 @@ class FakeAssistant:
         self.dropped = False
         self.draft_regions: list[str] = []
         self.exported: list[Path] = []
+        self.exported_texts: list[str] = []
 
     def stream(
         self,
@@ -156,14 +157,20 @@ class FakeAssistant:
             raise RagError(f"没有名为 {source} 的文档。")
         return self.documents[source].text
 
-    def draft_reply(self, topic: str, deputy: str = "", issuer: str = "", region: str = "") -> ReplyDraft:
-        self.draft_regions.append(region)
-        if "boom" in topic:
+    def draft_reply(
+        self, suggestion: Suggestion | str, deputy: str = "", issuer: str = "", region: str = ""
+    ) -> ReplyDraft:
+        if isinstance(suggestion, str):
+            suggestion = Suggestion(title=suggestion, deputy=deputy, office=issuer, region=region)
+        self.draft_regions.append(suggestion.region)
+        if "boom" in suggestion.title:
             raise RagError("后端不可用：请检查 RAG_LLM_BASE_URL。")
-        answer = Answer(answer="2023年规上工业总产值757.2亿元[1]。", refused=False, citations=(citation(1),))
-        return make_draft(topic, answer, deputy, issuer)
+        statement = Statement("2023年规上工业总产值757.2亿元[1]。", (1,), suggestion.topic())
+        part = Part(f"关于{suggestion.topic()}", (statement,))
+        return ReplyDraft(suggestion, (part,), (), (citation(1),))
 
-    def export_reply_docx(self, draft: ReplyDraft, path: Path) -> Path:
+    def export_reply_docx(self, draft: ReplyDraft | str, path: Path) -> Path:
+        self.exported_texts.append(draft if isinstance(draft, str) else draft.text())
         path.write_bytes(b"docx")
         self.exported.append(path)
         return path

@@ -78,7 +78,16 @@ def test_every_staff_handler_checks_login_server_side(tmp_path: Path) -> None:
                 args[i] = "铜梁区"
         with pytest.raises(gr.Error, match="请先登录"):
             _call(dep.fn, args)
-    assert {"do_search", "do_refresh", "do_upload", "do_visibility", "do_remove", "do_draft", "respond"} <= set(guarded)
+    assert {
+        "do_search",
+        "do_refresh",
+        "do_upload",
+        "do_visibility",
+        "do_remove",
+        "do_draft",
+        "do_export",
+        "respond",
+    } <= set(guarded)
     assert fake.calls == [] and fake.searches == []
 
 
@@ -121,16 +130,17 @@ def test_staff_handlers_work_after_login(tmp_path: Path) -> None:
 STAFF = StaffSession(logged_in=True, user="s")
 
 
-def _draft_handler(fake: FakeAssistant, tmp_path: Path) -> Any:
+def _draft_handler(fake: FakeAssistant, tmp_path: Path, name: str = "do_draft") -> Any:
     app = build_app(fake, _staff_settings(tmp_path))
-    return next(d.fn for d in app.fns.values() if d.name == "do_draft")
+    return next(d.fn for d in app.fns.values() if d.name == name)
 
 
 def test_draft_shows_letter_sources_and_offers_docx(tmp_path: Path) -> None:
     fake = FakeAssistant()
     do_draft = _draft_handler(fake, tmp_path)
-    letter, sources, download = do_draft("加快工业经济发展", "周练代表", "", "", STAFF)
+    letter, editable, sources, download = do_draft("加快工业经济发展", "周练代表", "", "", STAFF)
     assert "周练代表" in letter and '<sup class="cite-ref">[1]</sup>' in letter
+    assert "周练代表：" in editable and "757.2亿元[1]" in editable
     assert "铜经信函〔2024〕54号" in sources
     assert download.visible is True and fake.exported and fake.exported[0].suffix == ".docx"
     assert download.value["orig_name"] == fake.exported[0].name
@@ -140,9 +150,9 @@ def test_draft_shows_letter_sources_and_offers_docx(tmp_path: Path) -> None:
 
 def test_draft_failure_is_shown_without_a_download(tmp_path: Path) -> None:
     fake = FakeAssistant()
-    message, sources, download = _draft_handler(fake, tmp_path)("boom", "", "", "", STAFF)
+    message, editable, sources, download = _draft_handler(fake, tmp_path)("boom", "", "", "", STAFF)
     assert "起草失败" in message and "RAG_LLM_BASE_URL" in message
-    assert sources == "" and download.visible is False and fake.exported == []
+    assert editable == "" and sources == "" and download.visible is False and fake.exported == []
 
 
 def test_draft_is_shown_even_when_the_docx_cannot_be_written(tmp_path: Path) -> None:
@@ -152,8 +162,17 @@ def test_draft_is_shown_even_when_the_docx_cannot_be_written(tmp_path: Path) -> 
         raise OSError(28, "No space left on device")
 
     fake.export_reply_docx = disk_full  # type: ignore[method-assign]
-    letter, _, download = _draft_handler(fake, tmp_path)("加快工业经济发展", "周练代表", "", "", STAFF)
+    letter, _, _, download = _draft_handler(fake, tmp_path)("加快工业经济发展", "周练代表", "", "", STAFF)
     assert "周练代表" in letter and download.visible is False
+
+
+def test_edited_draft_is_what_the_docx_is_made_of(tmp_path: Path) -> None:
+    fake = FakeAssistant()
+    _, editable, _, _ = _draft_handler(fake, tmp_path)("加快工业经济发展", "周练", "区经济信息委", "", STAFF)
+    edited = editable.replace("757.2亿元", "757.2亿元（经核实）")
+    download = _draft_handler(fake, tmp_path, "do_export")(edited, STAFF)
+    assert download.visible is True and fake.exported_texts[-1] == edited
+    assert _draft_handler(fake, tmp_path, "do_export")("  ", STAFF).visible is False
 
 
 # --- citizen page: examples from the documents, footer, named API endpoints, queue ------------------
