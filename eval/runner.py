@@ -134,6 +134,7 @@ def _answer(target: EvalTarget, item: EvalItem, result: dict[str, Any]) -> None:
         {"n": c.n, "source": c.source, "chunk_id": c.chunk_id, "quote": c.quote} for c in answer.citations
     ]
     result["dropped"] = list(answer.dropped)
+    result["figures_removed"] = sum(len(find_figures(s)) for s in answer.dropped)  # what verification took out
 
 
 def _search(target: EvalTarget, item: EvalItem, result: dict[str, Any], depth: int) -> None:
@@ -251,7 +252,10 @@ def build_report(
         "config": _config(target),
         "models": _models(target),
         "index_manifest": manifest,
-        "metrics": scoring.aggregate(results),
+        "metrics": {
+            **scoring.aggregate(results),
+            "figures_removed": sum(int(r.get("figures_removed", 0)) for r in results),
+        },
         "by_kind": {kind: {"n": len(rs), **scoring.aggregate(rs)} for kind, rs in sorted(by_kind.items())},
         "failures": failures(results),
         "items": list(results),

@@ -374,6 +374,22 @@ def search(
         click.echo(f"    {str(h.meta.get('display_text', h.text))[:200]}")
 
 
+def _stream_answer(assistant: Assistant, question: str, audience: str) -> Answer:
+    """Print verified sentences as the chain emits them (an LLM's answer appears while it is written)."""
+    from rag.events import DoneEvent, RefusalEvent, TokenEvent
+
+    answer: Answer | None = None
+    for event in assistant.stream(question, (), audience):
+        if isinstance(event, TokenEvent | RefusalEvent):
+            click.echo(event.text, nl=False)
+        elif isinstance(event, DoneEvent):
+            answer = event.answer
+    click.echo()
+    if answer is None:
+        raise RagError("回答流程没有给出结果：这是程序错误，请报告维护者。")
+    return answer
+
+
 @cli.command()
 @click.argument("question", required=False)
 @click.option("--json", "as_json", is_flag=True)
@@ -410,17 +426,21 @@ def ask(ctx: click.Context, question: str | None, as_json: bool, queries: Path |
         if question == "-":
             _ask_lines(assistant, sys.stdin, audience, as_json)
             return
-        ans = assistant.ask(question, (), audience)
+        if as_json:
+            _dump(answer_json(None, assistant.ask(question, (), audience)))
+            return
+        ans = _stream_answer(assistant, question, audience)
     except RagError as exc:
         _fail(str(exc))
-    if as_json:
-        _dump(answer_json(None, ans))
-        return
-    _print_answer(ans)
+    _print_citations(ans)
 
 
 def _print_answer(ans: Answer) -> None:
     click.echo(ans.answer)
+    _print_citations(ans)
+
+
+def _print_citations(ans: Answer) -> None:
     for c in ans.citations:
         click.secho(f"[{c.n}] {c.title}（{c.source}）", fg="cyan")
         click.echo(f"    “{c.quote}”")

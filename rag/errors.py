@@ -56,6 +56,21 @@ class BackendError(RagError):
     """An LLM backend (OpenAI-compatible endpoint, GGUF) failed."""
 
 
+class LLMError(BackendError):
+    """A language model did not answer: endpoint down, HTTP error, timeout, unknown model, broken stream.
+
+    Never a refusal: "the LLM failed" must not look like "the documents don't cover it". The message
+    (for staff and logs) names the endpoint and what to do; ``public`` is all a citizen may see.
+    """
+
+    public = "抱歉，智能问答服务暂时不可用，请稍后再试。如需帮助，可拨打12345政务服务便民热线。"
+
+    def __init__(self, message: str, *, endpoint: str, kind: str) -> None:
+        super().__init__(message)
+        self.endpoint = endpoint
+        self.kind = kind  # down, timeout, http_429, http_5xx, http_4xx, model_not_found, malformed, empty, load
+
+
 class LockTimeoutError(RagError):
     """Another writer held RAG_HOME's write lock longer than RAG_LOCK_TIMEOUT_S."""
 

@@ -28,6 +28,13 @@ class DroppedEvent:
     sentence: str
     reason: str
 
+    @property
+    def figures(self) -> tuple[str, ...]:
+        """The figures verification removed with the sentence (what the model wrote, unsupported or uncited)."""
+        from rag.answer.citations import figures  # the one figure extractor; imported late to keep events light
+
+        return tuple(figures(self.sentence))
+
 
 @dataclass(frozen=True)
 class RefusalEvent:

@@ -71,9 +71,16 @@ class Settings(BaseSettings):
     llm_base_url: str = Field(default="http://127.0.0.1:8000/v1", description="OpenAI-compatible endpoint.")
     llm_model: str = "qwen2.5-7b-instruct"
     llm_api_key: SecretStr = SecretStr("")
-    llm_timeout_s: float = Field(default=60.0, gt=0)
-    llm_temperature: float = 0.1
-    gguf_path: Path | None = Field(default=None, description="Local GGUF model file for llama.cpp.")
+    llm_timeout_s: float = Field(default=60.0, gt=0, description="Seconds to wait for the LLM (per streamed chunk).")
+    llm_temperature: float = Field(default=0.1, ge=0)
+    llm_max_tokens: int = Field(default=256, ge=16, description="Most tokens an LLM may write per answer.")
+    llm_context_tokens: int = Field(
+        default=4096, ge=512, description="LLM context size: the GGUF n_ctx, and the budget passages are trimmed to."
+    )
+    llm_max_retries: int = Field(default=1, ge=0, description="Retries of a failed OpenAI-compatible request.")
+    gguf_path: Path | None = Field(default=None, description="Local GGUF model file, run in-process by xllamacpp.")
+    gguf_threads: int = Field(default=0, ge=0, description="llama.cpp threads; 0 = 1 on <= 2 cores, else cores - 1.")
+    gguf_sha256: str = Field(default="", description="If set, the GGUF file must have this SHA-256 to be loaded.")
     evidence_threshold: float = Field(
         default=0.28,
         ge=0,

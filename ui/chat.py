@@ -9,6 +9,7 @@ session cannot ask for staff mode.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import gradio as gr
 
 from rag.assistant import REFUSAL_SUGGESTION, Filter
-from rag.errors import RagError
+from rag.errors import BackendError, LLMError, RagError
 from rag.events import CitationEvent, DoneEvent, DroppedEvent, RefusalEvent, TokenEvent
 from rag.feedback import FeedbackError, FeedbackStore, make_entry
 from rag.models import Answer, Citation
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 
 LOADING_TEXT = "⏳ 正在检索相关文件，请稍候…"
 ERROR_TEXT = "抱歉，系统暂时出错了，请稍后再试。如果问题持续出现，请联系网站管理员。"
+_INTERNALS = re.compile(r"RAG_[A-Z_]+|https?://|/v1\b|\.gguf\b")
 # A refusal that already says where to ask gets no second suggestion.
 _SUGGESTION_HINTS = ("12345", "热线", "咨询", "建议您", "可以查阅", "请联系")
 
@@ -36,6 +38,18 @@ def refusal_text(text: str, suggestion: str) -> str:
     if any(hint in text for hint in _SUGGESTION_HINTS):
         return render.refusal_markdown(text)
     return render.refusal_markdown(text, suggestion)
+
+
+def error_text(exc: RagError, audience: Audience) -> str:
+    """What a failed turn shows: staff get the message (endpoint, setting, what to do); citizens only a plain
+    apology when the model failed or the message names internals (URLs, model names, RAG_* settings)."""
+    if audience == "staff":
+        return f"抱歉，回答失败：{exc}"
+    if isinstance(exc, LLMError):
+        return exc.public
+    if isinstance(exc, BackendError) or _INTERNALS.search(str(exc)):
+        return ERROR_TEXT
+    return f"抱歉，回答失败：{exc}"
 
 
 @dataclass
@@ -141,7 +155,7 @@ def run_turn(
     except RagError as exc:
         log.warning("answer failed: %s", exc)
         session.turns.remove(turn)
-        yield TurnView(text=f"抱歉，回答失败：{exc}", done=True, error=True)
+        yield TurnView(text=error_text(exc, audience), done=True, error=True)
         return
     except Exception:
         log.exception("answer failed unexpectedly for question %r", question)
@@ -237,6 +251,7 @@ def build_chat(
             autofocus=False,
         )
         send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id=f"{prefix}-send")
+        stop = gr.Button("⏹ 停止", variant="stop", scale=1, min_width=80, elem_id=f"{prefix}-stop")
     if examples:
         gr.Examples(examples=[[q] for q in examples], inputs=[textbox], label="示例问题（点击填入）")
     with gr.Row(elem_classes=["feedback-row"]):
@@ -286,8 +301,10 @@ def build_chat(
         api_visibility="private",
         concurrency_limit=4,
     )
-    send.click(**io)  # type: ignore[arg-type]
-    textbox.submit(**io)  # type: ignore[arg-type]
+    asked = [send.click(**io), textbox.submit(**io)]  # type: ignore[arg-type]
+    # Stop cancels the streaming handler; closing its generator closes the chain's and the model's stream,
+    # so a local model stops generating too. The turn stays out of the history (it never got a DoneEvent).
+    stop.click(None, None, None, cancels=asked, api_visibility="private")  # type: ignore[arg-type]
     for button, rating in ((up, "up"), (down, "down")):
         button.click(
             feedback(rating),

@@ -30,6 +30,16 @@ class Sentence:
     end: int
 
 
+def _latin_full_stop(text: str, i: int) -> bool:
+    """A "." after a Latin word or its closing quote, not followed by a letter or digit."""
+    before, after = text[i - 1 : i], text[i + 1 : i + 2]
+    return (
+        bool(before)
+        and (before.isascii() and (before.isalpha() or before in "\"')"))
+        and not (after.isascii() and after.isalnum())
+    )
+
+
 def _boundaries(text: str, enders: str, nest: bool) -> list[int]:
     """End offsets (exclusive) of the pieces of ``text``."""
     cuts: list[int] = []
@@ -51,6 +61,10 @@ def _boundaries(text: str, enders: str, nest: bool) -> list[int]:
                 depth.append(_BOOK[ch])
             elif depth and ch == depth[-1]:
                 depth.pop()
+        if ch == "." and _latin_full_stop(text, i):
+            cuts.append(i + 1)  # an English sentence ends here (not 3.5, 2024.6.4 or www.gov.cn)
+            i += 1
+            continue
         if ch in enders and not (nest and depth and ch in _CLAUSE):
             if ch in ":：" and text[i - 1 : i].isdigit() and text[i + 1 : i + 2].isdigit():
                 i += 1  # 10:30 is a time

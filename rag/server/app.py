@@ -12,10 +12,13 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from rag.errors import BackendError, ModelError, RagError
 from rag.filters import FilterError
 from rag.server import openai_api, routes, staff
+from rag.server.auth import is_staff
+from rag.server.sse import public_message
 from rag.settings import Settings
 from rag.version import package_version
 
@@ -44,6 +47,14 @@ def _status_for(exc: RagError) -> int:
     return status.HTTP_400_BAD_REQUEST
 
 
+async def _bearer(request: Request) -> HTTPAuthorizationCredentials | None:
+    """The request's bearer credential, if any (never raises: an error page must not fail on a bad header)."""
+    try:
+        return await HTTPBearer(auto_error=False)(request)
+    except Exception:
+        return None
+
+
 def create_app(assistant: Assistant, settings: Settings, mount_ui: MountUI | None = None) -> FastAPI:
     app = FastAPI(
         title="政务文件智能问答 API",
@@ -59,7 +70,8 @@ def create_app(assistant: Assistant, settings: Settings, mount_ui: MountUI | Non
     @app.exception_handler(RagError)
     async def rag_error(request: Request, exc: RagError) -> JSONResponse:
         log.info("%s %s: %s", request.method, request.url.path, exc)
-        return JSONResponse({"detail": str(exc)}, status_code=_status_for(exc))
+        staff = is_staff(settings, await _bearer(request))
+        return JSONResponse({"detail": public_message(exc, staff=staff)}, status_code=_status_for(exc))
 
     @app.get("/healthz", tags=["运维"], summary="存活检查")
     def healthz() -> dict[str, object]:

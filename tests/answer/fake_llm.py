@@ -17,11 +17,11 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-from rag.answer.backends import ChatModelBackend
 from rag.answer.citations import split_sentences
 from rag.answer.extractive import ExtractiveBackend
 from rag.answer.passages import Passage, make_passage
 from rag.answer.refusal import refusal_text
+from rag.llm.chat_model import ChatModelBackend
 from rag.settings import Settings
 from tests.answer.conftest import make_hit
 
@@ -67,7 +67,7 @@ def _passage(n: int, title: str, text: str) -> Passage:
 
 def fake_backend(settings: Settings, mode: FakeMode = "copy") -> ChatModelBackend:
     """The fake LLM behind the real prompts, as an answer backend."""
-    return ChatModelBackend(FakeChatModel(mode=mode), "fake", settings.max_answer_sentences)
+    return ChatModelBackend(FakeChatModel(mode=mode), "fake", max_sentences=settings.max_answer_sentences)
 
 
 def prompt_text(messages: Sequence[BaseMessage]) -> str:

@@ -49,9 +49,11 @@ def test_suggestion_comes_from_the_answers_module() -> None:
 
 def test_errors_are_shown_and_kept_out_of_history() -> None:
     session = ChatSession()
-    final = list(run_turn(FakeAssistant(), "boom", session, "citizen"))[-1]
-    assert final.error and "RAG_LLM_BASE_URL" in final.text
+    final = list(run_turn(FakeAssistant(), "boom", session, "staff"))[-1]
+    assert final.error and "RAG_LLM_BASE_URL" in final.text  # staff see what to fix
     assert session.turns == [] and session.history() == []
+    citizen = list(run_turn(FakeAssistant(), "boom", ChatSession(), "citizen"))[-1]
+    assert citizen.error and "RAG_" not in citizen.text and citizen.text.startswith("抱歉")
 
 
 def test_citizen_never_sees_internal_cards_but_staff_does() -> None:
