@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from index.textnorm import fold
 from index.tokenizer import default_tokenizer
-from rag.lang import Place, doc_numbers, gazetteer, vocab, years
+from rag.lang import Place, doc_numbers, figures, gazetteer, vocab, years
 from rag.prompts import render
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ class Query:
     years: tuple[int, ...] = ()  # constraints: the question's years must appear in the evidence
     named_doc: str = ""  # a document the question names (《…》 or a 文号), folded
     fields: tuple[str, ...] = ()  # every metadata type asked (文号和成文日期 -> doc_number, doc_date)
+    given: frozenset[tuple[float, str]] = frozenset()  # (value, family) of figures the question states
     parts: tuple[Query, ...] = ()  # sub-questions of a compound question (empty for a simple one)
 
     @property
@@ -196,6 +197,7 @@ def _analyse_one(text: str) -> Query:
         years=tuple(dict.fromkeys(years(text))),
         named_doc=named,
         fields=fields,
+        given=frozenset((f.value, f.family) for f in figures(text)),
     )
 
 

@@ -28,10 +28,13 @@ from rag.lang import split_clauses, vocab
 FIT_FLOOR = 0.4  # a sentence of the wrong shape keeps this share of its coverage
 HEADING_CREDIT = 0.5  # a word in the title/heading only: the sentence is under it, not stating it
 PARTIAL_CREDIT = 0.6  # a long word whose character pairs the sentence mostly repeats (规上工业 / 规模以上工业)
+BARE_FIT = 0.2  # a figure question answered only by numbers without a unit
+OTHER_UNIT_FIT = 0.5  # figures, none in the asked unit
 NEUTRAL_FIT = 0.5  # types with no detectable shape (what, reason, measure, yes/no)
 RANK_PRIOR = 0.02
 FOCUS_PENALTY = 0.6  # the sentence lacks the word the interrogative asks about
 YEAR_PENALTY = 0.5  # the sentence names years, none of them asked  # ties go to better-ranked passages
+YEAR_ABSENT = 0.5  # neither the sentence nor its passage states the asked year: it may report another one
 TITLE_SLACK = 8  # characters a title line may add to the title (标题：, 《》, punctuation)
 LIST_ITEMS = 6  # sentences quoted after a list's lead
 CONTINUE_RATIO = 0.8  # a further sentence is quoted when it scores at least this share of the best
@@ -121,10 +124,14 @@ def fit(query: Query, sentence: SentenceFacts) -> float:
     """How well the sentence's shape matches the asked answer type (0..1)."""
     kind = query.answer_type
     if kind == "figure":
-        if not sentence.figures:
+        # a figure the question itself states (十三届, 323线) names what is asked about, it answers nothing
+        found = [f for f in sentence.figures if (f.value, f.family) not in query.given]
+        if not found:
             return 0.0
-        if query.unit and not any(f.family == unit_family(query.unit) for f in sentence.figures):
-            return 0.5
+        if query.unit and not any(f.family == unit_family(query.unit) for f in found):
+            return OTHER_UNIT_FIT
+        if not query.unit and not any(f.unit for f in found):
+            return BARE_FIT  # only bare numbers (list marks, phone numbers): no quantity of anything
         return 1.0
     if kind == "date":
         return 1.0 if sentence.dates else (0.4 if sentence.years else 0.0)
@@ -143,13 +150,22 @@ def is_title_line(sentence: SentenceFacts, passage: Passage) -> bool:
     return bool(title) and title in sentence.folded and len(sentence.folded) <= len(title) + TITLE_SLACK
 
 
-def _penalty(query: Query, sentence: SentenceFacts) -> float:
-    """Less for a sentence that misses what exactly is asked, or that speaks of another year."""
+def _passage_years(passage: Passage) -> frozenset[int]:
+    return frozenset(passage.years).union(*(s.years for s in passage.sentences))
+
+
+def _penalty(query: Query, sentence: SentenceFacts, passage: Passage) -> float:
+    """Less for a sentence that misses what exactly is asked, or that speaks of another year.
+
+    The asked year must be stated next to the figure: by the sentence, or at least by its passage
+    (a document reporting 2017 and planning 2018 mentions 2018 without giving its figure)."""
     factor = 1.0
     if query.focus and not query.is_metadata and not any(_match(t, sentence.folded, "") > 0 for t in query.focus):
         factor *= FOCUS_PENALTY
     if query.years and sentence.years and not set(query.years) & set(sentence.years):
         factor *= YEAR_PENALTY
+    if query.years and not set(query.years) & _passage_years(passage):
+        factor *= YEAR_ABSENT
     return factor
 
 
@@ -164,7 +180,7 @@ def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
                 continue  # a title names the document and a lead-in (…代表：) states nothing on its own
             cov = coverage(query, weights, sentence, passage.context)
             shape = fit(query, sentence)
-            score = cov * (FIT_FLOOR + (1 - FIT_FLOOR) * shape) * _penalty(query, sentence) + prior
+            score = cov * (FIT_FLOOR + (1 - FIT_FLOOR) * shape) * _penalty(query, sentence, passage) + prior
             scored.append(Scored(passage, i, score, cov, shape))
     scored.sort(key=lambda s: -s.score)
     return scored

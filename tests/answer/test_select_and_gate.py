@@ -91,3 +91,20 @@ def test_compound_question_needs_every_part() -> None:
     passages = from_hits([hit("p", PANYU, "番禺区")])
     both = assess(analyse("番禺区2022年有多少间医疗机构?健康素养水平达到百分之多少?"), passages, 0.0)
     assert both.reason is None and len(both.parts) == 2
+
+
+def test_figures_the_question_states_or_bare_numbers_do_not_answer_a_figure_question() -> None:
+    session = make_passage(1, hit("s", "市政协十三届二次会议召开前夕,委员们提交了提案。", "无锡市"))
+    counted = make_passage(2, hit("c", "会议期间共收到提案448件。", "无锡市"))
+    numbered = make_passage(3, hit("n", "一、交通限制措施:1、兴安街全线封闭。", "龙港市"))
+    q = analyse("市政协十三届二次会议收到多少件提案?")
+    assert fit(q, session.sentences[0]) == 0.0  # 十三届/二次 are the question's own figures
+    assert fit(q, counted.sentences[0]) == 1.0
+    assert fit(analyse("兴安街工程总投资是多少?"), numbered.sentences[0]) < 0.5  # list marks are no quantity
+
+
+def test_a_sentence_whose_passage_never_states_the_asked_year_scores_lower() -> None:
+    q = analyse("宜春市2023年地区生产总值是多少亿元?")
+    dated = from_hits([hit("a", "2023年,全年实现地区生产总值3473.12亿元。", "宜春市")])
+    undated = from_hits([hit("b", "全年实现地区生产总值3473.12亿元。", "宜春市")])
+    assert rank_sentences(q, undated)[0].score < rank_sentences(q, dated)[0].score
