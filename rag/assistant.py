@@ -131,15 +131,22 @@ class Assistant:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, *, embedder: Embedder | None = _DEFAULT, reconcile: bool = True
+        cls,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = _DEFAULT,
+        reconcile: bool = True,
+        for_rebuild: bool = False,
     ) -> Assistant:
+        """``for_rebuild`` starts from an empty index instead of loading the stored one, so an index built
+        with another model, tokenizer or format (which cannot be loaded) can still be rebuilt."""
         settings.home.mkdir(parents=True, exist_ok=True)
         if embedder is _DEFAULT:
             embedder = build_embedder(settings)
         registry = Registry(settings.registry_path)
-        backend = open_backend(settings, embedder)
+        backend = open_backend(settings, embedder, fresh=for_rebuild)
         assistant = cls(settings, registry, backend, embedder)
-        if reconcile:
+        if reconcile and not for_rebuild:
             assistant.repair_if_needed()
         return assistant
 

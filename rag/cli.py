@@ -40,11 +40,11 @@ def _settings(ctx: click.Context) -> Settings:
     return settings
 
 
-def _assistant(ctx: click.Context) -> Assistant:
+def _assistant(ctx: click.Context, *, for_rebuild: bool = False) -> Assistant:
     if "assistant" not in ctx.obj:
         from rag.assistant import Assistant
 
-        ctx.obj["assistant"] = Assistant.from_settings(_settings(ctx))
+        ctx.obj["assistant"] = Assistant.from_settings(_settings(ctx), for_rebuild=for_rebuild)
     assistant: Assistant = ctx.obj["assistant"]
     return assistant
 
@@ -208,7 +208,7 @@ def ingest(
     if not paths and not rebuild:
         raise click.UsageError("请给出至少一个文件或文件夹，或使用 --rebuild。")
     try:
-        assistant = _assistant(ctx)
+        assistant = _assistant(ctx, for_rebuild=rebuild)
         with _progress(not as_json) as progress:
             if rebuild:
                 n = assistant.rebuild(progress)

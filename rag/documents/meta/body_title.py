@@ -22,6 +22,7 @@ from rag.documents.meta.labels import Found, label_hits, starts_with_label
 from rag.documents.meta.orgs import is_org, is_place
 from rag.documents.meta.page import Line, Page, make_line
 from rag.documents.meta.titles import (
+    MAX_TITLE_CHARS,
     MIN_TITLE_CHARS,
     clean_title,
     closing_type,
@@ -128,7 +129,7 @@ def _flattened(line: Line) -> str | None:
     punct = re.search(r"[:：,，。;；]", key)
     if punct:
         cut = min(cut, punct.start())
-    head = key[:cut].strip()
+    head = key[: min(cut, MAX_TITLE_CHARS)].strip()  # bounded: closing_type per prefix would be quadratic
     best = None
     for end in range(len(head), MIN_TITLE_CHARS - 1, -1):
         if closing_type(head[:end]):

@@ -20,6 +20,7 @@ from rag.documents.page_vocab import page_vocab
 from rag.lang import dates, doc_numbers, vocab
 
 TITLE_MAX_CHARS = 120
+MAX_TITLE_CHARS = 200  # no official title is longer: a flattened page is searched for one only this far
 MIN_TITLE_CHARS = 8  # a first line shorter than this is a column name, unless a layout says it is the title
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _WIDE_GAP = re.compile(r"\S\s{3,}\S")

@@ -75,3 +75,22 @@ def test_a_page_flattened_onto_one_line() -> None:
 def test_headline_with_its_dash_subtitle() -> None:
     text = "栏目名称很长的一行文字标题\n牢记嘱托实干奋进 全力推动工作\n——某市例会发言摘登\n核心提示\n4月26日上午,市委召开例会。"
     assert title(text) == "牢记嘱托实干奋进 全力推动工作——某市例会发言摘登"
+
+
+def test_a_page_flattened_onto_one_huge_line_is_searched_for_its_title_only_near_its_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A 10,000-character one-line page once took ~15 s (a closing-word check per prefix: quadratic)."""
+    from rag.documents.meta import body_title as module
+
+    calls: list[int] = []
+    real = module.closing_type
+
+    def counting(text: str) -> str | None:
+        calls.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(module, "closing_type", counting)
+    body = "各地要按照统筹推进城乡发展的要求加快推进基础设施建设" * 400
+    title(body)
+    assert len(calls) <= 2 * module.MAX_TITLE_CHARS and max(calls) <= module.MAX_TITLE_CHARS
