@@ -20,7 +20,7 @@ import numpy as np
 
 from index.base import IndexConfig
 from index.dense import FLAT, HNSW, DenseIndex
-from index.embedder import Embedder, Vectors
+from index.embedder import Embedder, Vectors, embed_records
 from index.errors import CorruptIndexError, IncompatibleIndexError, SearchIndexError
 from index.fusion import Reranker, rerank, rrf
 from index.metafilter import BoolMask, MetaMasker
@@ -33,7 +33,6 @@ from index.tokenizer import Tokenizer, default_tokenizer
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
-EMBED_BATCH = 32
 COMPACT_MIN_DEAD = 64
 COMPACT_DEAD_FRACTION = 0.25
 REBUILD_HINT = "请用 rag ingest --rebuild 重建索引 / rebuild it with `rag ingest --rebuild`"
@@ -239,20 +238,7 @@ class HybridIndex:
     def _embed(self, fresh: Sequence[Record], progress: Callable[[int], None] | None) -> dict[str, Vectors] | None:
         if self.embedder is None:
             return None
-        out: dict[str, Vectors] = {}
-        for start in range(0, len(fresh), EMBED_BATCH):
-            part = fresh[start : start + EMBED_BATCH]
-            vecs = self.embedder.embed_passages([r.text for r in part])
-            if vecs.shape != (len(part), self.embedder.dim):
-                raise SearchIndexError(
-                    f"嵌入模型 {self.embedder.name} 返回了形状 {vecs.shape} 的向量，"
-                    f"预期 ({len(part)}, {self.embedder.dim})。"
-                )
-            for i, r in enumerate(part):
-                out[r.id] = vecs[i : i + 1]
-            if progress is not None:
-                progress(min(start + EMBED_BATCH, len(fresh)))
-        return out
+        return embed_records(self.embedder, fresh, progress)
 
     def delete(self, ids: Iterable[str]) -> int:
         """Remove records by id; returns how many existed. They are never returned again."""

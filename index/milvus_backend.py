@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from index.base import IndexConfig
-from index.embedder import Embedder, Vectors
+from index.embedder import Embedder, Vectors, embed_records
 from index.errors import IncompatibleIndexError, SearchIndexError
 from index.fusion import Reranker, fuse_hits, rerank
 from index.hybrid import REBUILD_HINT
@@ -48,7 +48,6 @@ log = logging.getLogger(__name__)
 _MAX_TEXT = 65_535
 _DOCS_KEY = "\x00docs"  # the stats row holding N and the total token count
 _BATCH = 1000
-EMBED_BATCH = 32
 SCHEMA_VERSION = 2
 
 
@@ -248,17 +247,7 @@ class MilvusIndex:
             else:
                 tokens[r.id] = self.tokenizer.tokenize(r.text)
                 fresh.append(r)
-        for start in range(0, len(fresh), EMBED_BATCH):
-            part = fresh[start : start + EMBED_BATCH]
-            vecs = self.embedder.embed_passages([r.text for r in part])
-            if vecs.shape != (len(part), self.embedder.dim):
-                raise SearchIndexError(
-                    f"嵌入模型 {self.embedder.name} 返回了形状 {vecs.shape} 的向量，"
-                    f"预期 ({len(part)}, {self.embedder.dim})。"
-                )
-            vectors.update((r.id, vecs[i]) for i, r in enumerate(part))
-            if progress is not None:
-                progress(min(start + EMBED_BATCH, len(fresh)))
+        vectors.update((rid, vec[0]) for rid, vec in embed_records(self.embedder, fresh, progress).items())
         # statistics: remove the replaced versions, add the new ones, then weigh with the new avgdl
         delta: Counter[str] = Counter()
         length_delta = 0

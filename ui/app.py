@@ -119,6 +119,19 @@ def build_app(assistant: AssistantFacade, settings: Settings) -> gr.Blocks:
     return app
 
 
+def _page_options(settings: Settings) -> dict[str, Any]:
+    """What the page looks like and accepts, the same whether mounted (rag serve) or alone (rag ui)."""
+    return {
+        "theme": theme(),
+        "css": CSS,
+        "head": HEAD,
+        "footer_links": [],
+        "ssr_mode": False,
+        "show_error": False,
+        "max_file_size": int(settings.max_file_mb * 1024 * 1024),  # Gradio refuses bigger uploads before writing them
+    }
+
+
 def mount(api: FastAPI, assistant: AssistantFacade, settings: Settings) -> FastAPI:
     """Mount the app at ``/`` of the API server (``rag serve``), with the page-language and busy-message fixes."""
     app = build_app(assistant, settings)
@@ -126,13 +139,7 @@ def mount(api: FastAPI, assistant: AssistantFacade, settings: Settings) -> FastA
         api,
         app,
         path="/",
-        theme=theme(),
-        css=CSS,
-        head=HEAD,
-        footer_links=[],
-        ssr_mode=False,
-        show_error=False,
-        max_file_size=int(settings.max_file_mb * 1024 * 1024),  # Gradio refuses bigger uploads before writing them
+        **_page_options(settings),
     )
     served.add_middleware(PageFixMiddleware)
     add_security_headers(served)
@@ -156,13 +163,7 @@ def launch(
         server_name=host,
         server_port=port,
         prevent_thread_lock=not block,
-        theme=theme(),
-        css=CSS,
-        head=HEAD,
-        footer_links=[],
-        ssr_mode=False,
-        show_error=False,
         quiet=not block,
-        max_file_size=int(settings.max_file_mb * 1024 * 1024),  # Gradio refuses bigger uploads before writing them
+        **_page_options(settings),
     )
     return app
