@@ -159,11 +159,10 @@ class Gazetteer:
             for i, m in enumerate(matches):
                 if i not in chosen and (place := self._resolve(m, context)) is not None:
                     chosen[i] = place
+        supported = {i for i, m in enumerate(matches) if i in chosen and self._supported(i, matches, chosen)}
         for i, m in enumerate(matches):
-            if i in chosen and self._needs_support(chosen[i], m):
-                others = {p for j, p in chosen.items() if j != i}
-                if not ({chosen[i], *self.ancestors(chosen[i])} & others):
-                    del chosen[i]
+            if i in chosen and self._needs_support(chosen[i], m) and i not in supported:
+                del chosen[i]
         return [
             PlaceMention(place=chosen[i], start=m.start, end=m.end, surface=text[m.start : m.end])
             for i, m in enumerate(matches)
@@ -177,6 +176,20 @@ class Gazetteer:
             if best is None or mention.place.depth > best.depth:
                 best = mention.place
         return best
+
+    def _supported(self, i: int, matches: list[_Match], chosen: dict[int, Place]) -> bool:
+        """Another mention backs mention ``i``: the place by another surface, an ancestor, or a sibling
+        county named by its own short form (仪陇、营山: two counties of one prefecture). The same short
+        form repeated is no support (a brand word used twice is still a brand word)."""
+        place = chosen[i]
+        for j, other in chosen.items():
+            if j == i or (other == place and matches[j].short):
+                continue
+            if other == place or other in self.ancestors(place):
+                return True
+            if place.level == "county" and other.level == "county" and other.parent == place.parent:
+                return True
+        return False
 
     def _needs_support(self, place: Place, match: _Match) -> bool:
         return (match.short and place.level == "county") or (not match.short and place.name in self._needs_context)

@@ -3,8 +3,6 @@ combine.py on short invented pages in the shape of real ones."""
 
 from __future__ import annotations
 
-import pytest
-
 from rag.documents.metadata import extract_meta
 from rag.models import CleanText, DocMeta, LoadedFile
 
@@ -60,10 +58,6 @@ def test_seed_003_truncated_report(seeds: Seeds) -> None:
     assert m["issuer"] is None  # "网友投稿" is not an organisation
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rag.lang gazetteer: 仪陇/营山 in '支持仪陇、营山等经开区' are not found and the brand word 贡嘎 is (lang gap)",
-)
 def test_seed_003_region_is_the_city_its_counties_share(seeds: Seeds) -> None:
     assert meta_of(seeds, "003")["region"] == "南充市"  # 仪陇 and 营山 are counties of Nanchong, Sichuan
 

@@ -182,3 +182,9 @@ def test_two_character_names_inside_words_are_not_places() -> None:
     assert names("创建知识产权强县建设示范县") == []
     assert names("进一步提高县（市、区）城市管理水平") == []
     assert names("安徽省马鞍山市和县人民政府") == ["安徽省", "马鞍山市", "和县"]
+
+
+def test_sibling_county_short_forms_back_each_other_and_a_repeated_brand_word_does_not() -> None:
+    found = [m.place.name for m in gazetteer().find("支持仪陇、营山等经开区开展循环化改造。")]
+    assert found == ["仪陇县", "营山县"]  # two counties of one prefecture (南充市)
+    assert gazetteer().find("28户贡嘎培优企业，贡嘎培优企业年产值增长") == []  # a programme name, twice
