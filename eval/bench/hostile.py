@@ -60,7 +60,8 @@ def _docx(paragraphs: list[str]) -> bytes:
     return buf.getvalue()
 
 
-def _pdf(pages: list[list[str]]) -> bytes:
+def pdf_bytes(pages: list[list[str]]) -> bytes:
+    """A PDF with a Chinese text layer (reportlab's built-in STSong-Light CID font), one list of lines a page."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
@@ -83,7 +84,7 @@ def _encrypted_pdf() -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
-    for page in PdfReader(io.BytesIO(_pdf([["加密文件第一页，内容为工业经济发展情况。"]]))).pages:
+    for page in PdfReader(io.BytesIO(pdf_bytes([["加密文件第一页，内容为工业经济发展情况。"]]))).pages:
         writer.add_page(page)
     writer.encrypt("secret-password")
     buf = io.BytesIO()
@@ -142,7 +143,7 @@ def make_cases(base: Path, seed: int = 17) -> tuple[Path, list[Case]]:
     add("bad/png_named.txt", b"\x89PNG\r\n\x1a\n" + rng.randbytes(1000), "fail", "binary")
     add("bad/elf_named.txt", b"\x7fELF\x02\x01\x01" + rng.randbytes(1000), "fail", "binary")
     add("bad/zip_named.txt", _zip({"a.txt": b"hello"}), "fail", "binary")
-    add("bad/pdf_named.txt", _pdf([["这是一个PDF文件，但扩展名是txt。"]]), "fail", "binary")
+    add("bad/pdf_named.txt", pdf_bytes([["这是一个PDF文件，但扩展名是txt。"]]), "fail", "binary")
     add("bad/binary.html", rng.randbytes(3000), "fail", "binary")
     add("bad/invalid_utf8_tail.txt", _good(next(counter)).encode() + b"\xff\xfe\xfa" * 200, "fail", "encoding")
     # --- empty
@@ -159,7 +160,7 @@ def make_cases(base: Path, seed: int = 17) -> tuple[Path, list[Case]]:
     )
     add("empty/script_only.html", "<html><head><script>var a=1;</script></head><body></body></html>", "fail", "empty")
     add("empty/empty_docx.docx", _docx([]), "fail", "empty")
-    add("empty/blank_pdf.pdf", _pdf([[]]), "fail", "empty")
+    add("empty/blank_pdf.pdf", pdf_bytes([[]]), "fail", "empty")
 
     # --- size limits
     def sparse(p: Path) -> None:
@@ -197,16 +198,16 @@ def make_cases(base: Path, seed: int = 17) -> tuple[Path, list[Case]]:
     # --- pdf: corrupt, encrypted, too many pages, scans
     add(
         "pdf/good.pdf",
-        _pdf([["工业经济发展情况的通知，全区规上工业总产值增长。", "加快新型储能产业发展。"]]),
+        pdf_bytes([["工业经济发展情况的通知，全区规上工业总产值增长。", "加快新型储能产业发展。"]]),
         "accept",
         "pdf",
     )
-    good_pdf = _pdf([["第二份PDF，内容为新型储能产业的发展目标和保障措施。"]])
+    good_pdf = pdf_bytes([["第二份PDF，内容为新型储能产业的发展目标和保障措施。"]])
     add("pdf/truncated.pdf", good_pdf[: len(good_pdf) // 3], "fail", "corrupt")
     add("pdf/header_only.pdf", b"%PDF-1.7\n", "fail", "corrupt")
     add("pdf/random.pdf", b"%PDF-1.4\n" + rng.randbytes(3000), "fail", "corrupt")
     add("pdf/encrypted.pdf", _encrypted_pdf(), "fail", "corrupt")
-    add("pdf/too_many_pages.pdf", _pdf([[f"第{i}页，产业发展情况。"] for i in range(6)]), "fail", "limit")
+    add("pdf/too_many_pages.pdf", pdf_bytes([[f"第{i}页，产业发展情况。"] for i in range(6)]), "fail", "limit")
     add("pdf/html_named.pdf", f"<html><body>{_good(next(counter))}</body></html>", "fail", "corrupt")
     # --- unsupported types
     add("types/table.xlsx", _zip({"xl/workbook.xml": b"<x/>"}), "fail", "unsupported")

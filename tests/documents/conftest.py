@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from eval.bench.hostile import pdf_bytes
 from rag.documents.cleaning import clean
 from rag.documents.loaders import load_file
 from rag.models import CleanText, LoadedFile
@@ -43,23 +44,16 @@ def make_docx(path: Path, paragraphs: list[str], table: list[list[str]] | None =
 
 
 def make_pdf(path: Path, lines: list[str], image_only: bool = False) -> Path:
-    """A PDF with a Chinese text layer (reportlab's built-in STSong-Light CID font), or one
-    whose page holds only drawn shapes, like a scan without OCR."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    """A one-page PDF with a Chinese text layer (the hostile-file generator's), or one whose page
+    holds only drawn shapes, like a scan without OCR."""
+    if not image_only:
+        path.write_bytes(pdf_bytes([lines]))
+        return path
     from reportlab.pdfgen import canvas
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     c = canvas.Canvas(str(path))
-    if image_only:
-        c.rect(72, 600, 300, 100, fill=1)
-        c.circle(200, 400, 50, fill=1)
-    else:
-        c.setFont("STSong-Light", 11)
-        y = 780
-        for line in lines:
-            c.drawString(60, y, line)
-            y -= 18
+    c.rect(72, 600, 300, 100, fill=1)
+    c.circle(200, 400, 50, fill=1)
     c.showPage()
     c.save()
     return path
