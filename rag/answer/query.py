@@ -17,6 +17,7 @@ from functools import lru_cache
 from index.textnorm import fold
 from index.tokenizer import default_tokenizer
 from rag.lang import Place, doc_numbers, figures, gazetteer, vocab, years
+from rag.lang.data import read_list
 from rag.prompts import render
 
 log = logging.getLogger(__name__)
@@ -144,6 +145,12 @@ def focus_terms(text: str, terms: Sequence[str], main: tuple[int, int] | None) -
     return (after,) if after else ((before,) if before else ())
 
 
+@lru_cache(maxsize=1)
+def frame_words() -> frozenset[str]:
+    """Words that frame a question (开始, 一共, 打算…; rag/lang/data/question_frames.txt): no content."""
+    return frozenset(fold(w) for w in read_list("question_frames.txt"))
+
+
 def content_terms(text: str, skip: Sequence[tuple[int, int]] = (), drop: Sequence[str] = ()) -> tuple[str, ...]:
     """Content words (index tokenizer, stopwords removed) outside the ``skip`` spans, without years
     or words in ``drop`` (the constraint places, which the gate checks on their own)."""
@@ -152,7 +159,7 @@ def content_terms(text: str, skip: Sequence[tuple[int, int]] = (), drop: Sequenc
     for tok in default_tokenizer().tokenize(kept):
         if len(tok) < _MIN_TERM or tok in out or (tok.isdigit() and len(tok) == 4):
             continue
-        if years(tok) or tok in drop:
+        if years(tok) or tok in drop or tok in frame_words():
             continue
         out.append(tok)
     return tuple(out)
@@ -224,6 +231,8 @@ def analyse(question: str) -> Query:
                 place_names=part.place_names or before.place_names,
                 years=part.years or before.years,
                 named_doc=part.named_doc or before.named_doc,
+                # 一共放几天？ names nothing of its own: it asks about what the part before it does
+                terms=part.terms or before.terms,
             )
         parts.append(part)
     if len(parts) < 2:

@@ -6,7 +6,11 @@ score = coverage · (FIT_FLOOR + (1 − FIT_FLOOR) · fit) · penalties, where
   found only in the passage's title or heading counts half: "closeness to the heading"), with IDF
   over the sentences of the retrieved pool, so words every passage repeats weigh little;
 * fit says whether the sentence holds the kind of thing asked: a figure (in the asked unit) for
-  多少, a date for 何时, an organisation or person for 谁/哪个单位, an enumeration for 哪些.
+  多少, a deadline or date range for 何时/到哪天, an organisation or person for 谁/哪个单位, an
+  enumeration for 哪些, a cause for 为什么, an action for 怎么办 (rag.answer.shape, cues as data);
+* a letter's greeting or thanks (…收悉，现答复如下) only restates the question: its words count like
+  a heading's, and a sentence that is all formula keeps little of its score; the short heading line
+  right above a sentence (一、禁燃禁放时间) is what the sentence states, so its words count nearly fully.
 
 No sentence, phrase or document is special-cased: the same two numbers rank every sentence.
 """
@@ -23,6 +27,7 @@ from itertools import pairwise
 from index.textnorm import fold
 from rag.answer.passages import Passage, SentenceFacts
 from rag.answer.query import Query
+from rag.answer.shape import all_formula, date_fit, formula_prefix, formula_split, has_cue, is_heading, is_section_heading
 from rag.lang import split_clauses, vocab
 
 FIT_FLOOR = 0.4  # a sentence of the wrong shape keeps this share of its coverage
@@ -30,7 +35,15 @@ HEADING_CREDIT = 0.5  # a word in the title/heading only: the sentence is under 
 PARTIAL_CREDIT = 0.6  # a long word whose character pairs the sentence mostly repeats (规上工业 / 规模以上工业)
 BARE_FIT = 0.2  # a figure question answered only by numbers without a unit
 OTHER_UNIT_FIT = 0.5  # figures, none in the asked unit
-NEUTRAL_FIT = 0.5  # types with no detectable shape (what, reason, measure, yes/no)
+NEUTRAL_FIT = 0.5  # types with no detectable shape (what, yes/no), or a reason/measure without a cue
+LOCAL_HEADING_CREDIT = 0.8  # a word in the heading line right above the sentence
+FORMULA_PENALTY = 0.3  # the sentence is all greeting or thanks
+SECTION_PENALTY = 0.5  # a numbered heading line (一、公示时间) names a section, it answers nothing
+# a sentence of the wrong shape keeps less for a type whose answer always has that shape: a date
+# question answered by a sentence without a date is no answer, however many of its words it repeats
+TYPE_FLOOR = {"date": 0.15}
+ADDRESSEE_TYPES = frozenset({"person", "organisation", "issuer"})
+HEADING_BACK = 3  # sentences back to look for the heading line a sentence stands under
 RANK_PRIOR = 0.02
 FOCUS_PENALTY = 0.6  # the sentence lacks the word the interrogative asks about
 YEAR_PENALTY = 0.5  # the sentence names years, none of them asked  # ties go to better-ranked passages
@@ -57,10 +70,17 @@ class Scored:
     score: float
     coverage: float
     fit: float
+    trim: bool = False  # quote without the letter's greeting (never for 谁/哪个单位: it names the addressee)
 
     @property
     def sentence(self) -> SentenceFacts:
         return self.passage.sentences[self.index]
+
+    @property
+    def text(self) -> str:
+        """The sentence as quoted: without the letter's greeting before the answer (…现答复如下：)."""
+        text = self.sentence.text
+        return text[formula_prefix(text) :].lstrip() if self.trim else text
 
 
 def _bigrams(text: str) -> set[str]:
@@ -74,9 +94,11 @@ def idf(terms: Sequence[str], passages: Sequence[Passage]) -> dict[str, float]:
     return {t: math.log(1 + (n + 1) / (sum(1 for x in texts if t in x) + 0.5)) for t in terms}
 
 
-def _match(term: str, sentence: str, context: str) -> float:
+def _match(term: str, sentence: str, context: str, local: str = "") -> float:
     if term in sentence:
         return 1.0
+    if local and term in local:
+        return LOCAL_HEADING_CREDIT
     if term in context:
         return HEADING_CREDIT
     if len(term) >= 3:
@@ -87,12 +109,38 @@ def _match(term: str, sentence: str, context: str) -> float:
     return 0.0
 
 
-def coverage(query: Query, weights: dict[str, float], sentence: SentenceFacts, context: str) -> float:
+@lru_cache(maxsize=4096)
+def _body(folded: str) -> tuple[str, str]:
+    """(the sentence without its greeting and formula clauses, those clauses): only the first answers."""
+    cut = formula_prefix(folded)
+    body, frame = formula_split(folded[cut:])
+    return body, folded[:cut] + frame
+
+
+def formula_aware(query: Query) -> bool:
+    """Greetings answer nothing, except who wrote or received the letter (its address line names them)."""
+    return query.answer_type not in ADDRESSEE_TYPES
+
+
+def coverage(
+    query: Query, weights: dict[str, float], sentence: SentenceFacts, context: str, local: str = ""
+) -> float:
+    """IDF-weighted share of the question's words the sentence states (its greeting counts as context)."""
     total = sum(weights.get(t, 0.0) for t in query.terms)
     if total <= 0:
         return 0.0
-    got = sum(weights.get(t, 0.0) * _match(t, sentence.folded, context) for t in query.terms)
+    body, frame = _body(sentence.folded) if formula_aware(query) else (sentence.folded, "")
+    context = f"{frame} {context}" if frame else context
+    got = sum(weights.get(t, 0.0) * _match(t, body, context, local) for t in query.terms)
     return got / total
+
+
+def local_heading(passage: Passage, index: int) -> str:
+    """The heading line the sentence stands under within its passage (一、交通管制时间), or ""."""
+    for j in range(index - 1, max(index - 1 - HEADING_BACK, -1), -1):
+        if is_heading(passage.sentences[j]):
+            return passage.sentences[j].folded
+    return ""
 
 
 @lru_cache(maxsize=256)
@@ -134,7 +182,9 @@ def fit(query: Query, sentence: SentenceFacts) -> float:
             return BARE_FIT  # only bare numbers (list marks, phone numbers): no quantity of anything
         return 1.0
     if kind == "date":
-        return 1.0 if sentence.dates else (0.4 if sentence.years else 0.0)
+        return date_fit(sentence)
+    if kind in ("reason", "measure"):
+        return 1.0 if has_cue(kind, _body(sentence.folded)[0]) else NEUTRAL_FIT
     if kind == "person":
         return 1.0 if any(w in sentence.folded for w in _role_words()) else 0.2
     if kind in ("organisation", "issuer"):
@@ -162,6 +212,10 @@ def _penalty(query: Query, sentence: SentenceFacts, passage: Passage) -> float:
     factor = 1.0
     if query.focus and not query.is_metadata and not any(_match(t, sentence.folded, "") > 0 for t in query.focus):
         factor *= FOCUS_PENALTY
+    if formula_aware(query) and all_formula(sentence.folded):
+        factor *= FORMULA_PENALTY
+    if query.answer_type not in _LIST_TYPES and is_section_heading(sentence):
+        factor *= SECTION_PENALTY
     if query.years and sentence.years and not set(query.years) & set(sentence.years):
         factor *= YEAR_PENALTY
     if query.years and not set(query.years) & _passage_years(passage):
@@ -178,10 +232,11 @@ def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
         for i, sentence in enumerate(passage.sentences):
             if is_title_line(sentence, passage) or (is_lead_in(sentence) and query.answer_type not in _LIST_TYPES):
                 continue  # a title names the document and a lead-in (…代表：) states nothing on its own
-            cov = coverage(query, weights, sentence, passage.context)
+            cov = coverage(query, weights, sentence, passage.context, local_heading(passage, i))
             shape = fit(query, sentence)
-            score = cov * (FIT_FLOOR + (1 - FIT_FLOOR) * shape) * _penalty(query, sentence, passage) + prior
-            scored.append(Scored(passage, i, score, cov, shape))
+            floor = TYPE_FLOOR.get(query.answer_type, FIT_FLOOR)
+            score = cov * (floor + (1 - floor) * shape) * _penalty(query, sentence, passage) + prior
+            scored.append(Scored(passage, i, score, cov, shape, trim=formula_aware(query)))
     scored.sort(key=lambda s: -s.score)
     return scored
 
@@ -202,7 +257,7 @@ def _continuation(query: Query, best: Scored, limit: int) -> list[Scored]:
         return []
     out: list[Scored] = []
     for i in range(best.index + 1, min(best.index + 1 + limit, len(best.passage.sentences))):
-        out.append(Scored(best.passage, i, best.score, best.coverage, best.fit))
+        out.append(Scored(best.passage, i, best.score, best.coverage, best.fit, trim=best.trim))
         if not best.passage.sentences[i].folded.rstrip().endswith(_ITEM_ENDS):
             break
     return out
