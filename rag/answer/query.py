@@ -184,12 +184,26 @@ def _places(text: str) -> tuple[tuple[Place, ...], tuple[str, ...], list[tuple[i
     return tuple(places), tuple(names), [(m.start, m.end) for m in mentions]
 
 
+@lru_cache(maxsize=1)
+def _publication_verbs() -> tuple[str, ...]:
+    return tuple(fold(w) for w in read_list("publication_verbs.txt"))
+
+
+def _of_record(text: str, kind: str) -> bool:
+    """A date asked of a named document is its own date only when asked when it was issued
+    (哪天印发的); 对《…》有意见最晚什么时候寄到 asks a date its text states."""
+    if kind != "date":
+        return True
+    outside = _QUOTED.sub("", text)
+    return any(v in outside for v in _publication_verbs())
+
+
 def _analyse_one(text: str) -> Query:
     asked = asked_type(text)
     places, names, place_spans = _places(text)
     named = _named_document(text)
     fields = asked.fields
-    if named and not fields and asked.kind in _OF_NAMED_DOC:
+    if named and not fields and asked.kind in _OF_NAMED_DOC and _of_record(text, asked.kind):
         fields = (_OF_NAMED_DOC[asked.kind],)  # 《…》是哪个机关发的 / 哪天印发的: the named document's own record
     # places are constraints (checked by the gate), not words to cover
     terms = content_terms(text, [*asked.spans, *place_spans])

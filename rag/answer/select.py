@@ -43,6 +43,7 @@ SECTION_PENALTY = 0.5  # a numbered heading line (一、公示时间) names a se
 # question answered by a sentence without a date is no answer, however many of its words it repeats
 TYPE_FLOOR = {"date": 0.15}
 ADDRESSEE_TYPES = frozenset({"person", "organisation", "issuer"})
+CUED_TYPES = frozenset({"reason", "measure"})  # types whose fit is a cue word (rag/lang/data/answer_cues.tsv)
 HEADING_BACK = 3  # sentences back to look for the heading line a sentence stands under
 RANK_PRIOR = 0.02
 FOCUS_PENALTY = 0.6  # the sentence lacks the word the interrogative asks about
@@ -204,13 +205,13 @@ def _passage_years(passage: Passage) -> frozenset[int]:
     return frozenset(passage.years).union(*(s.years for s in passage.sentences))
 
 
-def _penalty(query: Query, sentence: SentenceFacts, passage: Passage) -> float:
+def _penalty(query: Query, sentence: SentenceFacts, passage: Passage, local: str = "") -> float:
     """Less for a sentence that misses what exactly is asked, or that speaks of another year.
 
     The asked year must be stated next to the figure: by the sentence, or at least by its passage
     (a document reporting 2017 and planning 2018 mentions 2018 without giving its figure)."""
     factor = 1.0
-    if query.focus and not query.is_metadata and not any(_match(t, sentence.folded, "") > 0 for t in query.focus):
+    if query.focus and not query.is_metadata and not any(_match(t, sentence.folded, "", local) > 0 for t in query.focus):
         factor *= FOCUS_PENALTY
     if formula_aware(query) and all_formula(sentence.folded):
         factor *= FORMULA_PENALTY
@@ -232,10 +233,11 @@ def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
         for i, sentence in enumerate(passage.sentences):
             if is_title_line(sentence, passage) or (is_lead_in(sentence) and query.answer_type not in _LIST_TYPES):
                 continue  # a title names the document and a lead-in (…代表：) states nothing on its own
-            cov = coverage(query, weights, sentence, passage.context, local_heading(passage, i))
+            local = local_heading(passage, i)
+            cov = coverage(query, weights, sentence, passage.context, local)
             shape = fit(query, sentence)
             floor = TYPE_FLOOR.get(query.answer_type, FIT_FLOOR)
-            score = cov * (floor + (1 - floor) * shape) * _penalty(query, sentence, passage) + prior
+            score = cov * (floor + (1 - floor) * shape) * _penalty(query, sentence, passage, local) + prior
             scored.append(Scored(passage, i, score, cov, shape, trim=formula_aware(query)))
     scored.sort(key=lambda s: -s.score)
     return scored
@@ -251,9 +253,15 @@ def opens_list(sentence: SentenceFacts) -> bool:
     return is_lead_in(sentence) or bool(_FIRST_ITEM.search(sentence.folded))
 
 
+def ends_item(sentence: SentenceFacts) -> bool:
+    """The sentence ends at a semicolon: an item (一是…；) whose list goes on in the next sentence."""
+    return sentence.folded.rstrip().endswith(_ITEM_ENDS)
+
+
 def _continuation(query: Query, best: Scored, limit: int) -> list[Scored]:
-    """The items after a list's lead, in the same passage, up to the one that closes the list (。)."""
-    if query.answer_type not in _LIST_TYPES or not opens_list(best.sentence):
+    """The items after a list's lead, or after an item ending at ；, in the same passage, up to the
+    one that closes the list (。): a cause or measure given as 一是…；二是…。 is quoted whole."""
+    if query.answer_type not in _LIST_TYPES or not (opens_list(best.sentence) or ends_item(best.sentence)):
         return []
     out: list[Scored] = []
     for i in range(best.index + 1, min(best.index + 1 + limit, len(best.passage.sentences))):
@@ -261,6 +269,18 @@ def _continuation(query: Query, best: Scored, limit: int) -> list[Scored]:
         if not best.passage.sentences[i].folded.rstrip().endswith(_ITEM_ENDS):
             break
     return out
+
+
+def _answer_follows(query: Query, best: Scored) -> list[Scored]:
+    """The next sentence when the best one restates the matter and the next gives the cause or
+    measure asked (您反映的…道路遭破坏。我局已将该段道路上报为…项目): the answer goes on there."""
+    nxt = best.index + 1
+    if query.answer_type not in CUED_TYPES or best.fit >= 1.0 or nxt >= len(best.passage.sentences):
+        return []
+    following = best.passage.sentences[nxt]
+    if fit(query, following) < 1.0:
+        return []
+    return [Scored(best.passage, nxt, best.score, best.coverage, 1.0, trim=best.trim)]
 
 
 def choose(query: Query, ranked: Sequence[Scored], max_sentences: int) -> list[Scored]:
@@ -271,7 +291,7 @@ def choose(query: Query, ranked: Sequence[Scored], max_sentences: int) -> list[S
     listed = _continuation(query, best, LIST_ITEMS)
     if listed:
         return [best, *listed]
-    picked = [best]
+    picked = [best, *_answer_follows(query, best)]
     for other in ranked[1:]:
         if len(picked) >= max_sentences or other.score < CONTINUE_RATIO * best.score:
             break

@@ -103,3 +103,37 @@ def test_the_heading_line_above_a_date_counts_for_it() -> None:
     assert ranked[0].sentence.text.startswith("2023年2月6日起")
     heading = next(s for s in ranked if s.sentence.text.startswith("二、"))
     assert heading.score < ranked[0].score
+
+
+def test_a_cause_given_as_first_then_second_is_quoted_whole() -> None:
+    passages = from_hits([hit("r", REPLY, title="复函")])
+    q = analyse("为什么说麻庄村道路暂时没法拓宽?")
+    quoted = "".join(s.sentence.text for s in choose(q, rank_sentences(q, passages), 3))
+    assert "需先与石泉县对接" in quoted and "无法筹集公路建设项目资金" in quoted
+
+
+def test_the_measure_in_the_sentence_after_the_restated_matter_is_quoted() -> None:
+    text = (
+        "崔银雷委员:\n现将提案办理情况答复如下:\n"
+        "您反映的加家塔至南洼道路因非法采石遭破坏,我局曾对该段道路进行治理和维护。"
+        "我局已将该段道路上报为破损路改造项目,将予以治理。\n子洲县交通运输局"
+    )
+    passages = from_hits([hit("m", text, title="复函")])
+    q = analyse("打算怎么处理加家塔至南洼被非法采石破坏的道路?")
+    quoted = "".join(s.sentence.text for s in choose(q, rank_sentences(q, passages), 3))
+    assert "破损路改造项目" in quoted
+
+
+def test_a_date_asked_of_a_named_document_is_its_record_only_when_asked_when_issued() -> None:
+    assert analyse("《长春市体育市场管理规定》是哪天印发的?").fields == ("doc_date",)
+    assert not analyse("对《厦门经济特区社会信用条例》有意见的话,最晚什么时候要寄到?").is_metadata
+
+
+def test_the_focus_word_may_stand_in_the_heading_above() -> None:
+    text = "一、交通管制时间\n2019年7月30日至8月18日(每日0时至24时)\n二、交通管制路段\n海港路"
+    passages = from_hits([hit("t", text, title="通告")])
+    q = analyse("海港路因拆迁施工实行交通管制,管制到哪天?")
+    best = rank_sentences(q, passages)[0]
+    assert best.sentence.text.startswith("2019年7月30日至8月18日")
+    bare = from_hits([hit("t", text.replace("一、交通管制时间\n", "一、\n"), title="通告")])
+    assert rank_sentences(q, bare)[0].score < best.score  # without the heading: neither its words nor its focus
