@@ -11,8 +11,11 @@ Two rules, nothing else vetoes:
    statement says nothing about one county, and a 铜梁区 figure is not a 合川区 one. Only the
    passages of in-scope documents go on.
 2. Score. The best sentence score of the selector (rag.answer.select) over those passages must
-   reach ``Settings.evidence_threshold`` (calibrated on the development set). A compound question
-   passes only when every part does.
+   reach ``Settings.evidence_threshold`` (calibrated on the development set), counting only the
+   sentences that state what the question pins down (rag.answer.constraints: a figure of the asked
+   kind, the asked year, series member and organisation). When the best sentence breaks one of
+   those, the refusal names the rule (no_figure, other_year, other_ordinal, other_organisation).
+   A compound question passes only when every part does.
 """
 
 from __future__ import annotations
@@ -23,11 +26,14 @@ from itertools import pairwise
 
 from index.textnorm import fold
 from rag.answer import refusal
+from rag.answer.constraints import document_year, screen
 from rag.answer.passages import Passage
 from rag.answer.query import Query
 from rag.answer.select import Scored, idf, rank_sentences
 from rag.lang import Place, doc_numbers, gazetteer
+from rag.lang.markers import relative_years
 
+CANDIDATES = 10  # best sentences checked against the question's constraints
 NAMED_DOC_SHARE = 0.6  # share of a named title's character pairs a passage title must repeat
 
 
@@ -79,7 +85,8 @@ class DocumentScope:
 
 
 def document_scopes(passages: Sequence[Passage]) -> dict[str, DocumentScope]:
-    """Per document: the places and years its title, heading, region and retrieved text name."""
+    """Per document: the places and years its title, heading, region and retrieved text name
+    (今年/去年 read against the document's date)."""
     places: dict[str, dict[Place, None]] = {}
     found_years: dict[str, set[int]] = {}
     for p in passages:
@@ -87,9 +94,12 @@ def document_scopes(passages: Sequence[Passage]) -> dict[str, DocumentScope]:
         doc_years = found_years.setdefault(p.document, set())
         doc_places.update(dict.fromkeys(p.places))
         doc_years.update(p.years)
+        written = document_year(p)
         for s in p.sentences:
             doc_places.update(dict.fromkeys(s.places))
             doc_years.update(s.years)
+            if written is not None:
+                doc_years.update(relative_years(s.folded, written))  # 今年 in a 2023 document
     return {src: DocumentScope(tuple(places[src]), frozenset(found_years[src])) for src in places}
 
 
@@ -156,12 +166,17 @@ def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> 
     ranked = tuple(rank_sentences(query, kept))
     if not ranked:
         return PartEvidence(query, (), (), 0.0, refusal.OUT_OF_SCOPE)
-    score = ranked[0].score
     if query.is_metadata:
         # the answer is a field of the record: what must be sure is which document is meant
-        score = max(score, max(document_coverage(query, p, kept) for p in kept))
-    reason = None if score >= threshold else refusal.LOW_COVERAGE
-    return PartEvidence(query, kept, ranked, score, reason)
+        score = max(ranked[0].score, max(document_coverage(query, p, kept) for p in kept))
+        return PartEvidence(query, kept, ranked, score, None if score >= threshold else refusal.LOW_COVERAGE)
+    # what the question pins down (figure, year, series member, organisation) must be what is quoted
+    passing, broken = screen(query, ranked, CANDIDATES)
+    score = passing[0].score if passing else 0.0
+    if score >= threshold:
+        return PartEvidence(query, kept, passing, score, None)
+    reason = broken if broken and ranked[0].score >= threshold else refusal.LOW_COVERAGE
+    return PartEvidence(query, kept, passing or ranked, score if passing else ranked[0].score, reason)
 
 
 def assess(query: Query, passages: Sequence[Passage], threshold: float) -> Evidence:

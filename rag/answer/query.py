@@ -16,8 +16,10 @@ from functools import lru_cache
 
 from index.textnorm import fold
 from index.tokenizer import default_tokenizer
+from rag.answer.orgs import OrgName, organisations
 from rag.lang import Place, doc_numbers, figures, gazetteer, vocab, years
 from rag.lang.data import read_list
+from rag.lang.markers import Ordinal, asked_families, comparison_years, ordinal_prefix, ordinals, relative_years
 from rag.prompts import render
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,11 @@ class Query:
     named_doc: str = ""  # a document the question names (《…》 or a 文号), folded
     fields: tuple[str, ...] = ()  # every metadata type asked (文号和成文日期 -> doc_number, doc_date)
     given: frozenset[tuple[float, str]] = frozenset()  # (value, family) of figures the question states
+    # constraints the answer sentence must meet (rag.answer.constraints):
+    asked_years: tuple[int, ...] = ()  # the years asked about, 上一年 of 2004 included (2004, 2003)
+    figure_families: tuple[str, ...] = ()  # unit families the asked figure is counted in (件, money, percent)
+    ordinals: tuple[Ordinal, ...] = ()  # series members asked about (十三届, 三次会议, 第三批, 第61号)
+    organisations: tuple[OrgName, ...] = ()  # organisations the question names (卫生健康局)
     parts: tuple[Query, ...] = ()  # sub-questions of a compound question (empty for a simple one)
 
     @property
@@ -198,6 +205,43 @@ def _of_record(text: str, kind: str) -> bool:
     return any(v in outside for v in _publication_verbs())
 
 
+ANY_RANK = "rank"  # figure_families of a 第几 question: a rank, no figure of any unit is needed
+ASKED_WINDOW = 6  # characters before the interrogative that may say what the figure counts (总投资是多少)
+
+
+def unit_families(unit: str) -> tuple[str, ...]:
+    """The family of an asked unit (亿元 -> money), its multiplier stripped; 个 counts anything."""
+    units = vocab().units
+    for mult in sorted(vocab().multipliers, key=len, reverse=True):
+        if unit.startswith(mult) and unit[len(mult) :] in units:
+            unit = unit[len(mult) :]
+            break
+    family = units.get(unit, "")
+    return (family,) if family else ()
+
+
+def figure_families(text: str, asked: Asked, focus: Sequence[str]) -> tuple[str, ...]:
+    """The unit families a figure answer must be in: the asked unit's, else what the words around the
+    interrogative say is counted (多少钱 / 总投资是多少 -> money, 满意率是多少 -> percent), else none."""
+    if asked.kind != "figure" or asked.main is None:
+        return ()
+    if asked.unit:
+        return unit_families(asked.unit)
+    start, end = asked.main
+    prefix = ordinal_prefix()
+    if prefix and text[:start].endswith(prefix):
+        return (ANY_RANK,)  # 第几位 asks for a rank, which is no figure
+    return asked_families(text[max(0, start - ASKED_WINDOW) : end]) or asked_families("".join(focus))
+
+
+def _asked_years(text: str) -> tuple[int, ...]:
+    """The question's years (not a comparison base: 较2022年下降多少) and those its 上一年 names relative to them."""
+    bases = comparison_years(text)
+    stated = [y for y in dict.fromkeys(years(text)) if y not in bases]
+    relative = [y for base in stated for y in relative_years(text, base)]
+    return tuple(dict.fromkeys([*stated, *relative]))
+
+
 def _analyse_one(text: str) -> Query:
     asked = asked_type(text)
     places, names, place_spans = _places(text)
@@ -207,18 +251,23 @@ def _analyse_one(text: str) -> Query:
         fields = (_OF_NAMED_DOC[asked.kind],)  # 《…》是哪个机关发的 / 哪天印发的: the named document's own record
     # places are constraints (checked by the gate), not words to cover
     terms = content_terms(text, [*asked.spans, *place_spans])
+    focus = focus_terms(text, terms, asked.main)
     return Query(
         text=text,
         answer_type=asked.kind,
         unit=asked.unit,
         terms=terms,
-        focus=focus_terms(text, terms, asked.main),
+        focus=focus,
         places=places,
         place_names=names,
         years=tuple(dict.fromkeys(years(text))),
         named_doc=named,
         fields=fields,
         given=frozenset((f.value, f.family) for f in figures(text)),
+        asked_years=_asked_years(text),
+        figure_families=figure_families(text, asked, focus),
+        ordinals=tuple(ordinals(text)),
+        organisations=organisations(text),
     )
 
 
@@ -247,6 +296,9 @@ def analyse(question: str) -> Query:
                 named_doc=part.named_doc or before.named_doc,
                 # 一共放几天？ names nothing of its own: it asks about what the part before it does
                 terms=part.terms or before.terms,
+                asked_years=part.asked_years or before.asked_years,
+                ordinals=part.ordinals or before.ordinals,
+                organisations=part.organisations or before.organisations,
             )
         parts.append(part)
     if len(parts) < 2:

@@ -27,7 +27,15 @@ from itertools import pairwise
 from index.textnorm import fold
 from rag.answer.passages import Passage, SentenceFacts
 from rag.answer.query import Query
-from rag.answer.shape import all_formula, date_fit, formula_prefix, formula_split, has_cue, is_heading, is_section_heading
+from rag.answer.shape import (
+    all_formula,
+    date_fit,
+    formula_prefix,
+    formula_split,
+    has_cue,
+    is_heading,
+    is_section_heading,
+)
 from rag.lang import split_clauses, vocab
 
 FIT_FLOOR = 0.4  # a sentence of the wrong shape keeps this share of its coverage
@@ -123,9 +131,7 @@ def formula_aware(query: Query) -> bool:
     return query.answer_type not in ADDRESSEE_TYPES
 
 
-def coverage(
-    query: Query, weights: dict[str, float], sentence: SentenceFacts, context: str, local: str = ""
-) -> float:
+def coverage(query: Query, weights: dict[str, float], sentence: SentenceFacts, context: str, local: str = "") -> float:
     """IDF-weighted share of the question's words the sentence states (its greeting counts as context)."""
     total = sum(weights.get(t, 0.0) for t in query.terms)
     if total <= 0:
@@ -211,7 +217,11 @@ def _penalty(query: Query, sentence: SentenceFacts, passage: Passage, local: str
     The asked year must be stated next to the figure: by the sentence, or at least by its passage
     (a document reporting 2017 and planning 2018 mentions 2018 without giving its figure)."""
     factor = 1.0
-    if query.focus and not query.is_metadata and not any(_match(t, sentence.folded, "", local) > 0 for t in query.focus):
+    if (
+        query.focus
+        and not query.is_metadata
+        and not any(_match(t, sentence.folded, "", local) > 0 for t in query.focus)
+    ):
         factor *= FOCUS_PENALTY
     if formula_aware(query) and all_formula(sentence.folded):
         factor *= FORMULA_PENALTY

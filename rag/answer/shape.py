@@ -79,8 +79,10 @@ def formula_prefix(text: str) -> int:
 def all_formula(text: str) -> bool:
     """Every clause of the sentence is formula (or an address line before one): it answers nothing."""
     clauses = [c.text for c in split_clauses(text) if c.text.strip()]
-    return bool(clauses) and any(is_formula(c) for c in clauses) and all(
-        is_formula(c) or c.rstrip().endswith((":", "：")) for c in clauses
+    return (
+        bool(clauses)
+        and any(is_formula(c) for c in clauses)
+        and all(is_formula(c) or c.rstrip().endswith((":", "：")) for c in clauses)
     )
 
 
