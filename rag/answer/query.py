@@ -286,6 +286,8 @@ def analyse(question: str) -> Query:
         part = _analyse_one(piece)
         if not part.answer_type and not part.terms:
             continue
+        if parts and parts[-1].answer_type == "list" and not part.terms:
+            continue  # 有哪些？说几个。: a request for some of the list just asked, not a question of its own
         if parts:  # a part naming no place, year or document continues the one before it
             before = parts[-1]
             part = replace(

@@ -139,3 +139,9 @@ def test_the_focus_word_may_stand_in_the_heading_above() -> None:
     assert best.sentence.text.startswith("2019年7月30日至8月18日")
     bare = from_hits([hit("t", text.replace("一、交通管制时间\n", "一、\n"), title="通告")])
     assert rank_sentences(q, bare)[0].score < best.score  # without the heading: neither its words nor its focus
+
+
+def test_a_request_for_examples_after_a_list_question_is_no_part_of_its_own() -> None:
+    q = analyse("太湖县政府工作规则里提出要建设哪些类型的政府?说几个。")
+    assert q.answer_type == "list" and len(q.subqueries) == 1
+    assert analyse("“六控”具体指哪六项?").answer_type == "list"
