@@ -302,6 +302,8 @@ def analyse(question: str) -> Query:
                 ordinals=part.ordinals or before.ordinals,
                 organisations=part.organisations or before.organisations,
             )
+        if parts and parts[-1].is_metadata and part.answer_type == "date" and _of_record(piece, "date"):
+            part = replace(part, fields=(DOC_DATE,))  # …用哪个文号印发的？哪天印发的？: the same record's date
         parts.append(part)
     if len(parts) < 2:
         return whole

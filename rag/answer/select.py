@@ -268,15 +268,40 @@ def ends_item(sentence: SentenceFacts) -> bool:
     return sentence.folded.rstrip().endswith(_ITEM_ENDS)
 
 
-def _continuation(query: Query, best: Scored, limit: int) -> list[Scored]:
-    """The items after a list's lead, or after an item ending at ；, in the same passage, up to the
-    one that closes the list (。): a cause or measure given as 一是…；二是…。 is quoted whole."""
+def next_passage(passage: Passage, pool: Sequence[Passage]) -> Passage | None:
+    """The retrieved chunk that follows ``passage`` in its document (a list's lead can end a chunk)."""
+    position = passage.meta.get("position")
+    if not isinstance(position, int):
+        return None
+    doc = passage.meta.get("doc_id") or passage.source
+    return next(
+        (p for p in pool if (p.meta.get("doc_id") or p.source) == doc and p.meta.get("position") == position + 1),
+        None,
+    )
+
+
+def _following(best: Scored, pool: Sequence[Passage]) -> list[tuple[Passage, int]]:
+    """The sentences after the best one: the rest of its passage, then the next chunk's (after any overlap)."""
+    out = [(best.passage, i) for i in range(best.index + 1, len(best.passage.sentences))]
+    after = next_passage(best.passage, pool)
+    if after is not None:
+        texts = [s.folded for s in after.sentences]
+        seen = {best.sentence.folded, *(best.passage.sentences[i].folded for _, i in out)}
+        start = max((k + 1 for k, t in enumerate(texts) if t in seen), default=0)  # chunks overlap
+        out += [(after, i) for i in range(start, len(texts))]
+    return out
+
+
+def _continuation(query: Query, best: Scored, limit: int, pool: Sequence[Passage] = ()) -> list[Scored]:
+    """The items after a list's lead, or after an item ending at ；, up to the one that closes the
+    list (。): a cause or measure given as 一是…；二是…。 is quoted whole, and a lead ending its chunk
+    goes on in the next retrieved chunk of the same document."""
     if query.answer_type not in _LIST_TYPES or not (opens_list(best.sentence) or ends_item(best.sentence)):
         return []
     out: list[Scored] = []
-    for i in range(best.index + 1, min(best.index + 1 + limit, len(best.passage.sentences))):
-        out.append(Scored(best.passage, i, best.score, best.coverage, best.fit, trim=best.trim))
-        if not best.passage.sentences[i].folded.rstrip().endswith(_ITEM_ENDS):
+    for passage, i in _following(best, pool)[:limit]:
+        out.append(Scored(passage, i, best.score, best.coverage, best.fit, trim=best.trim))
+        if not passage.sentences[i].folded.rstrip().endswith(_ITEM_ENDS):
             break
     return out
 
@@ -298,7 +323,8 @@ def choose(query: Query, ranked: Sequence[Scored], max_sentences: int) -> list[S
     if not ranked:
         return []
     best = ranked[0]
-    listed = _continuation(query, best, LIST_ITEMS)
+    pool = list({id(s.passage): s.passage for s in ranked}.values())
+    listed = _continuation(query, best, LIST_ITEMS, pool)
     if listed:
         return [best, *listed]
     picked = [best, *_answer_follows(query, best)]
