@@ -145,3 +145,50 @@ def test_a_request_for_examples_after_a_list_question_is_no_part_of_its_own() ->
     q = analyse("太湖县政府工作规则里提出要建设哪些类型的政府?说几个。")
     assert q.answer_type == "list" and len(q.subqueries) == 1
     assert analyse("“六控”具体指哪六项?").answer_type == "list"
+
+
+def test_a_list_lead_ending_its_chunk_goes_on_in_the_next_chunk() -> None:
+    first = make_hit(
+        "a", "第一条 为加强管理,制定本规定。\n第二条 体育市场管理范围包括:", source="r.txt", title="规定", position=1
+    )
+    second = make_hit(
+        "b",
+        "(一)营业性的体育活动场所;\n(二)营业性的体育广告。\n第三条 施行。",
+        source="r.txt",
+        title="规定",
+        position=2,
+    )
+    passages = from_hits([first, second])
+    q = analyse("体育市场管理范围包括哪些?")
+    quoted = "".join(s.sentence.text for s in choose(q, rank_sentences(q, passages), 3))
+    assert "营业性的体育活动场所" in quoted and "营业性的体育广告" in quoted and "第三条" not in quoted
+
+
+def test_a_section_chunk_is_about_the_district_its_section_opens_with() -> None:
+    opening = make_hit(
+        "o",
+        "多措并举 奋力发展\n沙坪坝区委书记 张三\n沙坪坝区认真贯彻落实。",
+        source="c.txt",
+        title="发言摘登",
+        region="重庆市",
+        heading_path="多措并举 奋力发展",
+    )
+    body = make_hit(
+        "b",
+        "一、狠抓投资。一季度基础设施投资增长20.7%。",
+        source="c.txt",
+        title="发言摘登",
+        region="重庆市",
+        heading_path="多措并举 奋力发展 > 一、狠抓投资",
+    )
+    other = make_hit(
+        "x",
+        "二、抓改革。一季度基础设施投资增长9.9%。",
+        source="c.txt",
+        title="发言摘登",
+        region="重庆市",
+        heading_path="另一篇发言 > 二、抓改革",
+    )
+    evidence = assess(analyse("沙坪坝区一季度基础设施投资增长了多少？"), from_hits([body, opening, other]), 0.2)
+    kept = {p.chunk_id for p in evidence.parts[0].passages}
+    assert "b" in kept and "x" not in kept
