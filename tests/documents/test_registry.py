@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from rag.documents.registry import Registry
+from rag.documents.registry_sqlite import SQLiteRegistry
 from rag.errors import AmbiguousDocumentError
 from rag.models import Chunk, DocMeta
 
@@ -35,7 +36,7 @@ def _put(registry: Registry, doc: str, sha: str, n: int, visibility: str = "publ
 
 
 def test_reads_give_each_document_its_own_chunks_in_order(tmp_path: Path) -> None:
-    registry = Registry(tmp_path / "registry.sqlite3")
+    registry = SQLiteRegistry(tmp_path / "registry.sqlite3")
     for doc, sha, n in (("c/b.txt", "sha-b", 3), ("c/a.txt", "sha-a", 2), ("c/empty.txt", "sha-e", 0)):
         _put(registry, doc, sha, n)
 
@@ -57,7 +58,7 @@ def test_reads_give_each_document_its_own_chunks_in_order(tmp_path: Path) -> Non
 
 
 def test_a_shared_file_name_resolves_by_path_and_lists_candidates(tmp_path: Path) -> None:
-    registry = Registry(tmp_path / "registry.sqlite3")
+    registry = SQLiteRegistry(tmp_path / "registry.sqlite3")
     _put(registry, "public/通知.txt", "sha-1", 1)
     _put(registry, "internal/通知.txt", "sha-2", 1, "internal")
     _put(registry, "public/only.txt", "sha-3", 1)
@@ -76,7 +77,7 @@ def test_a_shared_file_name_resolves_by_path_and_lists_candidates(tmp_path: Path
 
 
 def test_mark_dirty_is_visible_until_the_commit(tmp_path: Path) -> None:
-    registry = Registry(tmp_path / "registry.sqlite3")
+    registry = SQLiteRegistry(tmp_path / "registry.sqlite3")
     _put(registry, "c/a.txt", "sha-a", 1)
     registry.mark_index_dirty()
     assert registry.index_generation() == -1 and registry.generation() == 1
@@ -110,7 +111,7 @@ def test_schema_one_home_migrates_and_old_rows_keep_working(tmp_path: Path) -> N
     conn.commit()
     conn.close()
 
-    registry = Registry(path)
+    registry = SQLiteRegistry(path)
     doc = registry.get("old.txt", with_text=True)
     assert doc is not None and doc.source == "old.txt" and doc.visibility == "internal" and doc.text == "旧全文"
     assert doc.chunk_ids == ("c1",) and Path(doc.origin).is_absolute() and doc.origin.endswith("corpus/old.txt")
@@ -118,11 +119,11 @@ def test_schema_one_home_migrates_and_old_rows_keep_working(tmp_path: Path) -> N
     assert registry.index_generation() == -1  # the index's records lack the new fields: the next writer refreshes
     assert [c.source for c in registry.chunks("old.txt")] == ["old.txt"]
     registry.close()
-    Registry(path).close()  # opening a migrated home again changes nothing
+    SQLiteRegistry(path).close()  # opening a migrated home again changes nothing
 
 
 def test_transaction_rolls_back_everything(tmp_path: Path) -> None:
-    registry = Registry(tmp_path / "registry.sqlite3")
+    registry = SQLiteRegistry(tmp_path / "registry.sqlite3")
     with pytest.raises(RuntimeError), registry.transaction() as conn:
         Registry.put(
             conn,
