@@ -417,13 +417,17 @@ class Assistant:
 
         A plain title with deputy/issuer/region is accepted as before; a Suggestion carries all fields."""
         from rag.drafting import Suggestion, build_draft
+        from rag.drafting.scope import RegionScope, registry_scope_filter
+
+        def scoped(scope: RegionScope) -> Filter | None:  # one indexed query, not a read of every document
+            return registry_scope_filter(scope, self.registry)
 
         if isinstance(suggestion, str):
             if not suggestion.strip():
                 raise RagError("请先填写代表建议的标题或主题。")
             suggestion = Suggestion(title=suggestion, deputy=deputy, office=issuer, region=region)
         if self.settings.llm_backend == "extractive":
-            return build_draft(self, suggestion, lambda q, flt: self.ask(q, audience="staff", flt=flt))
+            return build_draft(self, suggestion, lambda q, flt: self.ask(q, audience="staff", flt=flt), scoped=scoped)
         # An LLM writes in the reply's register from prompts/reply.txt; the chain verifies every sentence.
         from rag.answer.backends import make_backend
         from rag.answer.chain import AnswerChain
@@ -431,7 +435,9 @@ class Assistant:
         wide = self.settings.model_copy(update={"max_answer_sentences": max(6, self.settings.max_answer_sentences)})
         backend = self._chain.llm if self._chain is not None else make_backend(wide)
         chain = AnswerChain(self.search, backend, wide, template="reply")
-        return build_draft(self, suggestion, lambda q, flt: chain.invoke(q, (), "staff", flt), rewrite_prior=True)
+        return build_draft(
+            self, suggestion, lambda q, flt: chain.invoke(q, (), "staff", flt), rewrite_prior=True, scoped=scoped
+        )
 
     @staticmethod
     def export_reply_docx(draft: ReplyDraft | str, path: Path) -> Path:

@@ -171,7 +171,9 @@ class Registry:
     def _create_schema(self, tx: Tx) -> None:
         for statement in statements(SCHEMA):
             tx.execute(statement)
-        tx.execute("INSERT INTO state(key, value) VALUES ('schema_version', ?) ON CONFLICT DO NOTHING", (SCHEMA_VERSION,))
+        tx.execute(
+            "INSERT INTO state(key, value) VALUES ('schema_version', ?) ON CONFLICT DO NOTHING", (SCHEMA_VERSION,)
+        )
 
     def _schema_version(self) -> int | None:
         """The version recorded in ``state``, or None before schema 3 (which did not record it)."""
@@ -490,4 +492,3 @@ def open_registry(settings: Settings) -> Registry:
 def registry_exists(settings: Settings) -> bool:
     """Whether there is a registry to read without creating one (a server registry always counts)."""
     return bool(settings.registry_url.strip()) or settings.registry_path.is_file()
-

@@ -91,7 +91,11 @@ class PostgresRegistry(Registry):
             self._create_schema(tx)
 
     def _has_state(self) -> bool:
-        return bool(self._read("SELECT 1 FROM information_schema.tables WHERE table_schema=current_schema() AND table_name='state'"))
+        return bool(
+            self._read(
+                "SELECT 1 FROM information_schema.tables WHERE table_schema=current_schema() AND table_name='state'"
+            )
+        )
 
     def _read(self, query: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """An autocommit read; a connection the server dropped is opened again once (outside a write)."""
