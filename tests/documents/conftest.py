@@ -93,7 +93,9 @@ def pg_server() -> Iterator[str]:
 
     bindir = _pg_bindir()
     if bindir is None:
-        pytest.skip("PostgreSQL binaries not found (/usr/lib/postgresql/15/bin): run `make postgres` (apt-get install postgresql)")
+        pytest.skip(
+            "PostgreSQL binaries not found (/usr/lib/postgresql/15/bin): run `make postgres` (apt-get install postgresql)"
+        )
     try:
         import psycopg  # noqa: F401
     except ImportError:
@@ -125,7 +127,9 @@ def pg_server() -> Iterator[str]:
     try:
         yield f"postgresql://rag@127.0.0.1:{port}"
     finally:
-        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
+        subprocess.run(
+            [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True
+        )
         shutil.rmtree(base, ignore_errors=True)
 
 

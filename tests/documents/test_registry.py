@@ -195,7 +195,8 @@ def test_places_are_stored_per_document_version_and_queried(open_registry: Calla
         _put_meta(registry, doc, region=region)
     assert [d.path for d in registry.unplaced("v1")] == ["c/a.txt", "c/b.txt", "c/n.txt"]
     registry.record_places(
-        "v1", {"c/a.txt": ("sha-c/a.txt", "500151"), "c/b.txt": ("sha-c/b.txt", "500117"), "c/n.txt": ("sha-c/n.txt", "")}
+        "v1",
+        {"c/a.txt": ("sha-c/a.txt", "500151"), "c/b.txt": ("sha-c/b.txt", "500117"), "c/n.txt": ("sha-c/n.txt", "")},
     )
     generation = registry.generation()
     assert registry.unplaced("v1") == [] and registry.generation() == generation  # a cache: no write to readers
