@@ -387,12 +387,13 @@ class Registry:
             for path, source, origin, sha, meta, visibility, ingested_at in rows
         ]
 
-    def record_places(self, version: str, places: Mapping[str, tuple[str, str]]) -> None:
+    def record_places(self, version: str, places: Mapping[str, tuple[str, str]], generation: int | None = None) -> None:
         """Store derived places: document id -> (sha256 it was derived from, place; '' when unknown).
 
-        A cache, not document data: it does not move the generation, and a document removed meanwhile
-        is skipped (its row would have nothing to refer to)."""
-        if not places:
+        ``generation``: every document of that generation is now placed (``places_generation`` says so, and
+        the next draft skips looking for unplaced documents). A cache, not document data: it does not move
+        the generation, and a document removed meanwhile is skipped (its row would have nothing to refer to)."""
+        if not places and generation is None:
             return
         with self.transaction() as tx:
             tx.executemany(
@@ -401,6 +402,16 @@ class Registry:
                 " place=excluded.place",
                 [(sha, version, place, path) for path, (sha, place) in places.items()],
             )
+            if generation is not None:
+                tx.execute(
+                    "INSERT INTO state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                    (f"places:{version}", generation),
+                )
+
+    def places_generation(self, version: str) -> int:
+        """The generation up to which every document has a place by rules ``version`` (-1: never placed)."""
+        row = self._read("SELECT value FROM state WHERE key=?", (f"places:{version}",))
+        return int(row[0][0]) if row else -1
 
     def placed_sources(self, version: str, places: Iterable[str]) -> list[str]:
         """File names of the documents whose current content was placed in one of ``places``."""

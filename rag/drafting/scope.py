@@ -134,9 +134,15 @@ def scope_filter(
 class PlaceStore(Protocol):
     """What the scope needs of the registry (rag.documents.registry.Registry)."""
 
+    def generation(self) -> int: ...
+
+    def places_generation(self, version: str) -> int: ...
+
     def unplaced(self, version: str) -> list[DocumentRecord]: ...
 
-    def record_places(self, version: str, places: Mapping[str, tuple[str, str]]) -> None: ...
+    def record_places(
+        self, version: str, places: Mapping[str, tuple[str, str]], generation: int | None = None
+    ) -> None: ...
 
     def placed_sources(self, version: str, places: Iterable[str]) -> list[str]: ...
 
@@ -162,12 +168,14 @@ def place_key(where: Place | str | None) -> str:
 
 def registry_scope_filter(scope: RegionScope, store: PlaceStore, base: Filter | None = None) -> Filter | None:
     """``scope_filter`` over the registry: documents not placed yet (new since the last draft) are placed
-    and stored, then the admitted sources come from one query on the stored places."""
+    and stored, then the admitted sources come from one query on the stored places. When nothing was
+    written since the last draft (the generation), not even the unplaced documents are looked for."""
     if scope.place is None:
         return base
     version = places_version()
-    fresh = store.unplaced(version)
-    if fresh:
+    generation = store.generation()
+    if store.places_generation(version) != generation:  # documents were written since the last draft
+        fresh = store.unplaced(version)
 
         def text_by_path(path: str) -> Callable[[str], str]:
             def text_of(_source: str) -> str:  # by id: two documents may share a file name
@@ -176,8 +184,7 @@ def registry_scope_filter(scope: RegionScope, store: PlaceStore, base: Filter | 
 
             return text_of
 
-        store.record_places(
-            version, {d.path: (d.sha256, place_key(document_place(d, text_by_path(d.path)))) for d in fresh}
-        )
+        found = {d.path: (d.sha256, place_key(document_place(d, text_by_path(d.path)))) for d in fresh}
+        store.record_places(version, found, generation)
     sources = store.placed_sources(version, [*scope.allowed, NATIONAL])
     return (base or Filter()).with_equals("source", sources)

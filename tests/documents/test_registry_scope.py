@@ -44,9 +44,15 @@ class Counting:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
         self.text_reads = 0
-        self.unplaced = registry.unplaced
+        self.unplaced_calls = 0
+        self.generation = registry.generation
+        self.places_generation = registry.places_generation
         self.record_places = registry.record_places
         self.placed_sources = registry.placed_sources
+
+    def unplaced(self, version: str):  # type: ignore[no-untyped-def]
+        self.unplaced_calls += 1
+        return self.registry.unplaced(version)
 
     def get(self, doc_id: str, with_text: bool = False):  # type: ignore[no-untyped-def]
         self.text_reads += with_text
@@ -69,10 +75,20 @@ def test_registry_scope_matches_the_record_scope_and_places_each_document_once(
         got = registry_scope_filter(scope, store)
         # the first draft reads the three texts whose metadata names no place; later drafts read none
         assert store.text_reads == (3 if region == "上虞区" else 0), region
+        assert store.unplaced_calls == (1 if region == "上虞区" else 0), region  # nothing written since: no look
         expected = scope_filter(scope, records, text_of=texts.__getitem__)
         assert expected is not None and got is not None
         assert sorted(set(expected.equals["source"])) == list(got.equals["source"]), region
 
     assert list(registry_scope_filter(office_scope("上虞区"), registry).equals["source"]) == ["a.txt", "c.txt", "e.txt"]
+    with registry.transaction() as conn:  # a write: the next draft places the new document
+        Registry.put(
+            conn, source="f.txt", sha256="sha-f", meta=DocMeta(title="上虞区公交", region="上虞区"),
+            visibility="public", path="c/f.txt", text="…", chunks=[],
+        )  # fmt: skip
+        Registry.commit_generation(conn)
+    store = Counting(registry)
+    assert "f.txt" in registry_scope_filter(office_scope("上虞区"), store).equals["source"]
+    assert store.unplaced_calls == 1 and store.text_reads == 0
     assert registry_scope_filter(office_scope(""), registry) is None  # no region: no restriction
     registry.close()
