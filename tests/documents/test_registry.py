@@ -287,3 +287,18 @@ def test_the_setting_picks_the_backend(tmp_path: Path) -> None:
     registry = open_registry(Settings(home=tmp_path))
     assert isinstance(registry, SQLiteRegistry) and registry.path == tmp_path / "registry.sqlite3"
     registry.close()
+
+
+def test_a_dropped_server_connection_is_opened_again(pg_url: str) -> None:
+    import psycopg
+
+    from rag.documents.registry_postgres import PostgresRegistry
+
+    registry = PostgresRegistry(pg_url)
+    _put(registry, "c/a.txt", "sha-a", 1)
+    pid = registry._conn.info.backend_pid
+    with psycopg.connect(pg_url, autocommit=True) as admin:  # what a server restart or failover does to a session
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    assert registry.generation() == 1 and [d.path for d in registry.page(0, 5)[0]] == ["c/a.txt"]
+    assert registry._conn.info.backend_pid != pid
+    registry.close()
