@@ -74,8 +74,9 @@ def figure_subject(
     window = text[max(0, start - SUBJECT_WINDOW) : start]
     cut = max(window.rfind(mark) for mark in _PHRASE_MARKS)
     window = window[cut + 1 :].lower()
-    inside = [t for t in terms if t.lower() in window and ANY_CHANGE not in asked_families(t) and _is_noun(t)]
-    return tuple(t for t in inside if not any(t != o and t in o for o in inside))
+    inside = [t for t in terms if t.lower() in window]
+    longest = [t for t in inside if not any(t != o and t in o for o in inside)]  # 季度 inside 一季度
+    return tuple(t for t in longest if ANY_CHANGE not in asked_families(t) and _is_noun(t))
 
 
 def asked_years(text: str) -> tuple[int, ...]:
