@@ -13,7 +13,7 @@ from functools import lru_cache
 import rjieba
 
 from rag.lang import vocab, years
-from rag.lang.markers import asked_families, comparison_years, ordinal_prefix, relative_years
+from rag.lang.markers import asked_families, asked_word_families, comparison_years, ordinal_prefix, relative_years
 
 ANY_RANK = "rank"  # figure_families of a 第几 question: a rank, no figure of any unit is needed
 ASKED_WINDOW = 6  # characters before the interrogative that may say what the figure counts (总投资是多少)
@@ -76,7 +76,7 @@ def figure_subject(
     window = window[cut + 1 :].lower()
     inside = [t for t in terms if t.lower() in window]
     longest = [t for t in inside if not any(t != o and t in o for o in inside)]  # 季度 inside 一季度
-    return tuple(t for t in longest if ANY_CHANGE not in asked_families(t) and _is_noun(t))
+    return tuple(t for t in longest if ANY_CHANGE not in asked_word_families(t) and _is_noun(t))
 
 
 def asked_years(text: str) -> tuple[int, ...]:
