@@ -112,7 +112,26 @@ def _passage_scope(passage: Passage) -> DocumentScope:
     return DocumentScope(tuple(places), frozenset(found))
 
 
-def in_scope(query: Query, passage: Passage, document: DocumentScope) -> bool:
+def _section(passage: Passage) -> tuple[str, str]:
+    """The passage's document and the top of its heading path: the section it belongs to."""
+    return passage.document, passage.heading.split(">")[0].strip()
+
+
+def section_places(passages: Sequence[Passage]) -> dict[tuple[str, str], tuple[Place, ...]]:
+    """Per (document, top heading): the places the text of its retrieved passages names. A speech
+    collection's section names its district once, at its start (沙坪坝区委书记 …); the section's
+    later chunks are about that district too."""
+    out: dict[tuple[str, str], dict[Place, None]] = {}
+    for p in passages:
+        if not p.heading:
+            continue
+        named = out.setdefault(_section(p), {})
+        for s in p.sentences:
+            named.update(dict.fromkeys(s.places))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def in_scope(query: Query, passage: Passage, document: DocumentScope, section: Sequence[Place] = ()) -> bool:
     """The passage speaks of every asked place (or a place inside it); its document, of every asked year.
 
     For places the nearest statement decides: what the passage itself names, and only when it names
@@ -123,6 +142,8 @@ def in_scope(query: Query, passage: Passage, document: DocumentScope) -> bool:
     handles sentences that name only other years."""
     own = _passage_scope(passage)
     places = own.places or document.places
+    if section and not any(s.places for s in passage.sentences):
+        places = (*places, *section)  # its text names no place: the section it stands in does
     if not all(place_ok(place, places) for place in query.places):
         return False
     return all(year in document.years for year in query.years)
@@ -159,9 +180,13 @@ def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> 
     if not passages:
         return PartEvidence(query, (), (), 0.0, refusal.NO_EVIDENCE)
     scopes = document_scopes(passages)
+    sections = section_places(passages)
     named = {p.document for p in passages if query.named_doc and names_document(query.named_doc, p)}
     kept = tuple(
-        p for p in passages if in_scope(query, p, scopes[p.document]) and (not query.named_doc or p.document in named)
+        p
+        for p in passages
+        if in_scope(query, p, scopes[p.document], sections.get(_section(p), ()))
+        and (not query.named_doc or p.document in named)
     )
     ranked = tuple(rank_sentences(query, kept))
     if not ranked:
