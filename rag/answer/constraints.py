@@ -6,6 +6,8 @@ sentence and, where the sentence is silent, the passage it stands in (title, hea
 
 * ``no_figure``: a figure question needs a figure the question does not state itself, in the asked
   unit's family (件 for 多少件; money for 多少钱/投资; a percentage for 满意率是多少);
+* ``other_subject``: the sentence up to the figure must name what the figure is asked of (the words
+  right before the interrogative: 一季度工业投资 for 一季度工业投资增长多少);
 * ``other_year``: the asked year must be the year the sentence is about: the years it names (a
   comparison base such as 比2021年 is not one; 今年 is its document's year), else its passage's title
   or heading; a passage silent on years leaves the document-level check of the gate;
@@ -23,18 +25,22 @@ rule the best sentence broke.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
+from rag.answer.asked import ANY_CHANGE, ANY_RANK
 from rag.answer.orgs import organisations, same_organisation
 from rag.answer.passages import Passage, SentenceFacts
-from rag.answer.query import ANY_RANK, Query
-from rag.answer.refusal import NO_FIGURE, OTHER_ORDINAL, OTHER_ORGANISATION, OTHER_YEAR
+from rag.answer.query import Query
+from rag.answer.refusal import NO_FIGURE, OTHER_ORDINAL, OTHER_ORGANISATION, OTHER_SUBJECT, OTHER_YEAR
 from rag.answer.select import Scored
+from rag.lang import split_clauses
 from rag.lang.markers import ordinals, stated_years
 
 # answers that hold for one year (a figure, a date): a silent sentence takes its title's or heading's
 # year; a person or a measure is not dated by the heading it stands under (2022年工作回顾 in a 2023 report)
 _YEAR_BOUND = frozenset({"figure", "date"})
-ANY_FAMILY = "any"  # asked_families.tsv: a change (增长多少) may come in any unit
+SUBJECT_ALL = 2  # up to this many subject words, the figure's sentence must state all of them
+PARTIAL_MIN, PARTIAL_SHARE = 3, 0.5  # a long word counts when the text repeats half its character pairs
 ANY_COUNT = "count"  # 多少个: any counted thing answers it (个 stands for 项, 家, 所 … as well)
 
 
@@ -52,9 +58,41 @@ def figure_ok(query: Query, sentence: SentenceFacts) -> bool:
     found = [f for f in sentence.figures if (f.value, f.family) not in query.given]
     if ANY_COUNT in families:
         return any(f.unit for f in found)
-    if not families or ANY_FAMILY in families:
+    if not families or ANY_CHANGE in families:
         return bool(found)
     return any(f.family in families for f in found)
+
+
+def _states(term: str, text: str) -> bool:
+    """The text states the term, or most of a long term's character pairs (规上工业 / 规模以上工业)."""
+    if term in text:
+        return True
+    if len(term) < PARTIAL_MIN:
+        return False
+    grams = {a + b for a, b in pairwise(term)}
+    return len(grams & {a + b for a, b in pairwise(text)}) / len(grams) >= PARTIAL_SHARE
+
+
+def subject_ok(query: Query, scored: Scored) -> bool:
+    """Some figure of the sentence is stated of the asked thing: the sentence to the end of its clause, with
+    the sentence before it and the passage's title and heading (which introduce what it goes on
+    about), names the question's subject words (all of one or two, all but one of more). A figure
+    of 固定资产投资 does not answer 一季度GDP增长多少; 通机产业产值 does not answer 氢能产业产值目标."""
+    subject = query.subject
+    if query.answer_type != "figure" or not subject or ANY_RANK in query.figure_families:
+        return True
+    sentence, passage = scored.sentence, scored.passage
+    need = len(subject) if len(subject) <= SUBJECT_ALL else len(subject) - 1
+    found = [f for f in sentence.figures if (f.value, f.family) not in query.given]
+    text = sentence.folded.lower()
+    previous = passage.sentences[scored.index - 1].folded if scored.index > 0 else ""
+    around = f"{passage.context} {previous}".lower()
+    clause_ends = [c.end for c in split_clauses(text)]
+
+    def upto(figure_end: int) -> str:  # the sentence to the end of the figure's clause (打造300亿级…产业集群)
+        return text[: next((e for e in clause_ends if e >= figure_end), len(text))]
+
+    return not found or any(sum(_states(t, upto(f.end)) or _states(t, around) for t in subject) >= need for f in found)
 
 
 def year_ok(query: Query, sentence: SentenceFacts, passage: Passage) -> bool:
@@ -104,6 +142,8 @@ def violation(query: Query, scored: Scored) -> str | None:
     sentence, passage = scored.sentence, scored.passage
     if query.answer_type == "figure" and not figure_ok(query, sentence):
         return NO_FIGURE
+    if not subject_ok(query, scored):
+        return OTHER_SUBJECT
     if not year_ok(query, sentence, passage):
         return OTHER_YEAR
     if not ordinal_ok(query, sentence, passage):

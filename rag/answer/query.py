@@ -16,10 +16,11 @@ from functools import lru_cache
 
 from index.textnorm import fold
 from index.tokenizer import default_tokenizer
+from rag.answer.asked import asked_years, figure_families, figure_subject
 from rag.answer.orgs import OrgName, organisations
 from rag.lang import Place, doc_numbers, figures, gazetteer, vocab, years
 from rag.lang.data import read_list
-from rag.lang.markers import Ordinal, asked_families, comparison_years, ordinal_prefix, ordinals, relative_years
+from rag.lang.markers import Ordinal, ordinals
 from rag.prompts import render
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ class Query:
     # constraints the answer sentence must meet (rag.answer.constraints):
     asked_years: tuple[int, ...] = ()  # the years asked about, 上一年 of 2004 included (2004, 2003)
     figure_families: tuple[str, ...] = ()  # unit families the asked figure is counted in (件, money, percent)
+    subject: tuple[str, ...] = ()  # what the asked figure is of (工业, 投资 in 工业投资增长多少)
     ordinals: tuple[Ordinal, ...] = ()  # series members asked about (十三届, 三次会议, 第三批, 第61号)
     organisations: tuple[OrgName, ...] = ()  # organisations the question names (卫生健康局)
     parts: tuple[Query, ...] = ()  # sub-questions of a compound question (empty for a simple one)
@@ -205,43 +207,6 @@ def _of_record(text: str, kind: str) -> bool:
     return any(v in outside for v in _publication_verbs())
 
 
-ANY_RANK = "rank"  # figure_families of a 第几 question: a rank, no figure of any unit is needed
-ASKED_WINDOW = 6  # characters before the interrogative that may say what the figure counts (总投资是多少)
-
-
-def unit_families(unit: str) -> tuple[str, ...]:
-    """The family of an asked unit (亿元 -> money), its multiplier stripped; 个 counts anything."""
-    units = vocab().units
-    for mult in sorted(vocab().multipliers, key=len, reverse=True):
-        if unit.startswith(mult) and unit[len(mult) :] in units:
-            unit = unit[len(mult) :]
-            break
-    family = units.get(unit, "")
-    return (family,) if family else ()
-
-
-def figure_families(text: str, asked: Asked, focus: Sequence[str]) -> tuple[str, ...]:
-    """The unit families a figure answer must be in: the asked unit's, else what the words around the
-    interrogative say is counted (多少钱 / 总投资是多少 -> money, 满意率是多少 -> percent), else none."""
-    if asked.kind != "figure" or asked.main is None:
-        return ()
-    if asked.unit:
-        return unit_families(asked.unit)
-    start, end = asked.main
-    prefix = ordinal_prefix()
-    if prefix and text[:start].endswith(prefix):
-        return (ANY_RANK,)  # 第几位 asks for a rank, which is no figure
-    return asked_families(text[max(0, start - ASKED_WINDOW) : end]) or asked_families("".join(focus))
-
-
-def _asked_years(text: str) -> tuple[int, ...]:
-    """The question's years (not a comparison base: 较2022年下降多少) and those its 上一年 names relative to them."""
-    bases = comparison_years(text)
-    stated = [y for y in dict.fromkeys(years(text)) if y not in bases]
-    relative = [y for base in stated for y in relative_years(text, base)]
-    return tuple(dict.fromkeys([*stated, *relative]))
-
-
 def _analyse_one(text: str) -> Query:
     asked = asked_type(text)
     places, names, place_spans = _places(text)
@@ -264,8 +229,9 @@ def _analyse_one(text: str) -> Query:
         named_doc=named,
         fields=fields,
         given=frozenset((f.value, f.family) for f in figures(text)),
-        asked_years=_asked_years(text),
-        figure_families=figure_families(text, asked, focus),
+        asked_years=asked_years(text),
+        figure_families=figure_families(text, asked.kind, asked.unit, asked.main, focus),
+        subject=figure_subject(text, terms, asked.kind, asked.main, FOCUS_GAP),
         ordinals=tuple(ordinals(text)),
         organisations=organisations(text),
     )

@@ -114,6 +114,11 @@ def asked_families(text: str) -> tuple[str, ...]:
     return best[1] if best else ()
 
 
+def asked_word_families(word: str) -> tuple[str, ...]:
+    """The families asked_families.tsv gives ``word`` itself (增长 -> any), () for any other word (增加值)."""
+    return next((families for key, families in _asked_families() if key == word), ())
+
+
 def ordinal_prefix() -> str:
     """The word before a number that makes it a member of a series (第): 第几 asks for a rank, not a figure."""
     return next((need for _, _, need in read_table("ordinal_counters.tsv", 3) if need != "any"), "")

@@ -155,3 +155,33 @@ def test_the_full_name_answers_for_its_abbreviation() -> None:
     assert _reason("盘锦市住房和城乡建设局2023年计划改造多少公里老旧供热管网?", doc) is None
     assert _reason("盘锦市住建局2023年计划改造多少公里老旧供热管网?", doc) is None
     assert _reason("盘锦市教育局2023年计划改造多少公里老旧供热管网?", doc) == refusal.OTHER_ORGANISATION
+
+
+# ---------------------------------------------------------------- what the figure is of
+
+QUARTER = "一季度直管区GDP增长7.2%,战略性新兴产业产值增长18.4%,创新报表持续位列A档。"
+
+
+def test_a_figure_of_another_indicator_is_refused() -> None:
+    q = analyse("两江新区一季度工业投资增长多少?")
+    assert q.subject == ("工业", "投资") and q.figure_families == ("any",)
+    best = rank_sentences(q, from_hits([_hit("q", QUARTER, "两江新区")]))[0]
+    assert violation(q, best) == refusal.OTHER_SUBJECT
+
+
+def test_a_figure_of_the_asked_indicator_is_answered() -> None:
+    doc = _hit("q", QUARTER, "两江新区", title="两江新区一季度经济运行情况")
+    assert _reason("两江新区一季度GDP增长多少?", doc) is None
+
+
+def test_a_rank_question_needs_no_figure() -> None:
+    q = analyse("一季度重庆全市规上工业增加值增速排名全国第几位?")
+    text = "一季度全市规上工业增加值增长7.5%,增速排名全国第3位。"
+    best = rank_sentences(q, from_hits([_hit("r", text, "重庆市")]))[0]
+    assert violation(q, best) is None
+
+
+def test_a_comparison_year_in_the_question_is_no_year_constraint() -> None:
+    q = analyse("合川区规模以上工业单位增加值能耗要较2022年累计下降多少?")
+    assert q.asked_years == ()
+    assert analyse("利通区2004年致辞里,上一年全区国内生产总值是多少?").asked_years == (2004, 2003)
