@@ -7,6 +7,7 @@ rag/lang/data, read through rag.lang.markers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -19,6 +20,7 @@ ANY_RANK = "rank"  # figure_families of a 第几 question: a rank, no figure of 
 ASKED_WINDOW = 6  # characters before the interrogative that may say what the figure counts (总投资是多少)
 ANY_CHANGE = "any"  # asked_families.tsv: a change (增长多少), in any unit
 SUBJECT_WINDOW = 12  # characters before the interrogative naming what the figure is of
+_BRACKETED = re.compile(r"[(（][^()（）]{0,30}[)）]")  # a bracketed remark after a name
 _PHRASE_MARKS = "，,；;：:、？?"  # a phrase ends at these
 
 
@@ -80,7 +82,9 @@ def figure_subject(
 
 
 def asked_years(text: str) -> tuple[int, ...]:
-    """The question's years (not a comparison base: 较2022年下降多少) and those its 上一年 names relative to them."""
+    """The question's years (not a comparison base: 较2022年下降多少, not a bracketed qualifier of a name:
+    总体规划(2021—2035年) names the plan, not the year asked about) and those its 上一年 names."""
+    text = _BRACKETED.sub(" ", text)
     bases = comparison_years(text)
     stated = [y for y in dict.fromkeys(years(text)) if y not in bases]
     relative = [y for base in stated for y in relative_years(text, base)]

@@ -185,3 +185,8 @@ def test_a_comparison_year_in_the_question_is_no_year_constraint() -> None:
     q = analyse("合川区规模以上工业单位增加值能耗要较2022年累计下降多少?")
     assert q.asked_years == ()
     assert analyse("利通区2004年致辞里,上一年全区国内生产总值是多少?").asked_years == (2004, 2003)
+
+
+def test_a_bracketed_period_of_a_plan_is_no_asked_year() -> None:
+    assert analyse("庆城县国土空间总体规划(2021—2035年)草案的公示时间是什么时候?").asked_years == ()
+    assert analyse("2035年庆城县规划人口是多少?").asked_years == (2035,)
