@@ -34,6 +34,7 @@ from rag.answer.shape import (
     formula_split,
     has_cue,
     is_heading,
+    is_name_line,
     is_section_heading,
 )
 from rag.lang import split_clauses, vocab
@@ -54,6 +55,9 @@ ADDRESSEE_TYPES = frozenset({"person", "organisation", "issuer"})
 CUED_TYPES = frozenset({"reason", "measure"})  # types whose fit is a cue word (rag/lang/data/answer_cues.tsv)
 HEADING_BACK = 3  # sentences back to look for the heading line a sentence stands under
 RANK_PRIOR = 0.02
+# 谁: a byline (区委书记 某某) names a person; a line with only a role word (…书记例会) names none
+ROLE_ONLY_FIT = 0.4
+NAMED_OTHER_FIT = 0.7  # a byline of another place or organisation than the one asked about
 FOCUS_PENALTY = 0.6  # the sentence lacks the word the interrogative asks about
 YEAR_PENALTY = 0.5  # the sentence names years, none of them asked  # ties go to better-ranked passages
 YEAR_ABSENT = 0.5  # neither the sentence nor its passage states the asked year: it may report another one
@@ -175,6 +179,12 @@ def _is_enumeration(sentence: SentenceFacts) -> bool:
     return sum(text.count(m) for m in _ENUM_MARKS) >= 2 or len(split_clauses(text)) >= 3 or text.endswith(_LEAD_ENDS)
 
 
+def _names_asked(query: Query, sentence: SentenceFacts) -> bool:
+    """The sentence names the place or organisation asked about (or the question names none)."""
+    asked = [fold(n) for n in query.place_names] + [fold(o.core) for o in query.organisations]
+    return not asked or any(a in sentence.folded for a in asked)
+
+
 def fit(query: Query, sentence: SentenceFacts) -> float:
     """How well the sentence's shape matches the asked answer type (0..1)."""
     kind = query.answer_type
@@ -193,7 +203,9 @@ def fit(query: Query, sentence: SentenceFacts) -> float:
     if kind in ("reason", "measure"):
         return 1.0 if has_cue(kind, _body(sentence.folded)[0]) else NEUTRAL_FIT
     if kind == "person":
-        return 1.0 if any(w in sentence.folded for w in _role_words()) else 0.2
+        if is_name_line(sentence):
+            return 1.0 if _names_asked(query, sentence) else NAMED_OTHER_FIT
+        return ROLE_ONLY_FIT if any(w in sentence.folded for w in _role_words()) else 0.2
     if kind in ("organisation", "issuer"):
         return 1.0 if any(w in sentence.folded for w in _org_words()) else 0.2
     if kind == "list":
@@ -220,6 +232,7 @@ def _penalty(query: Query, sentence: SentenceFacts, passage: Passage, local: str
     if (
         query.focus
         and not query.is_metadata
+        and not (query.answer_type == "person" and is_name_line(sentence))  # 发言/讲话 is the act, the byline its author
         and not any(_match(t, sentence.folded, "", local) > 0 for t in query.focus)
     ):
         factor *= FOCUS_PENALTY
