@@ -36,6 +36,7 @@ from rag.answer.shape import (
     is_heading,
     is_name_line,
     is_section_heading,
+    person_roles,
 )
 from rag.lang import split_clauses, vocab
 
@@ -165,11 +166,6 @@ def unit_family(unit: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _role_words() -> tuple[str, ...]:
-    return tuple({fold(w) for w in vocab().role_words if w})
-
-
-@lru_cache(maxsize=1)
 def _org_words() -> tuple[str, ...]:
     return tuple({fold(w) for w in vocab().org_suffixes if w})
 
@@ -205,7 +201,7 @@ def fit(query: Query, sentence: SentenceFacts) -> float:
     if kind == "person":
         if is_name_line(sentence):
             return 1.0 if _names_asked(query, sentence) else NAMED_OTHER_FIT
-        return ROLE_ONLY_FIT if any(w in sentence.folded for w in _role_words()) else 0.2
+        return ROLE_ONLY_FIT if any(w in sentence.folded for w in person_roles()) else 0.2
     if kind in ("organisation", "issuer"):
         return 1.0 if any(w in sentence.folded for w in _org_words()) else 0.2
     if kind == "list":
@@ -247,6 +243,13 @@ def _penalty(query: Query, sentence: SentenceFacts, passage: Passage, local: str
     return factor
 
 
+def _signed(query: Query, weights: dict[str, float], passage: Passage, index: int) -> float:
+    """A byline signs the title lines right above it (关于…的报告 / ——在…会议上 / 某某): it
+    answers 谁作的 as well as they state what was made."""
+    above = passage.sentences[max(index - HEADING_BACK, 0) : index]
+    return max((coverage(query, weights, s, passage.context) for s in above if "\n" not in s.folded.strip()), default=0.0)
+
+
 def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
     """Every sentence of ``passages`` scored for ``query``, best first (title lines left out)."""
     weights = idf(query.terms, passages)
@@ -258,6 +261,8 @@ def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
                 continue  # a title names the document and a lead-in (…代表：) states nothing on its own
             local = local_heading(passage, i)
             cov = coverage(query, weights, sentence, passage.context, local)
+            if query.answer_type == "person" and is_name_line(sentence):
+                cov = max(cov, _signed(query, weights, passage, i))
             shape = fit(query, sentence)
             floor = TYPE_FLOOR.get(query.answer_type, FIT_FLOOR)
             score = cov * (floor + (1 - floor) * shape) * _penalty(query, sentence, passage, local) + prior

@@ -152,10 +152,15 @@ def _name_line() -> re.Pattern[str]:
 
     The roles are the role words that name a person, not an office (rag.lang role_words minus
     org_suffixes: 书记, 主任, 市长 — not 局, 委)."""
+    alt = "|".join(re.escape(r) for r in person_roles())
+    return re.compile(rf"(?:(?:{alt})[\s:：]*{_NAME}|(?:^|[的\s]){_NAME}(?:{alt}))$")
+
+
+@lru_cache(maxsize=1)
+def person_roles() -> tuple[str, ...]:
+    """Role words that name a person rather than an office (书记, 市长; not 局, 委)."""
     orgs = {fold(w) for w in vocab().org_suffixes}
-    roles = sorted({fold(w) for w in vocab().role_words if w and fold(w) not in orgs}, key=len, reverse=True)
-    alt = "|".join(re.escape(r) for r in roles)
-    return re.compile(rf"(?:(?:{alt})[\s:：]*{_NAME}|(?:^|[的\s、,]){_NAME}(?:{alt}))$")
+    return tuple(sorted({fold(w) for w in vocab().role_words if w and fold(w) not in orgs}, key=len, reverse=True))
 
 
 def is_name_line(sentence: SentenceFacts) -> bool:
