@@ -228,7 +228,8 @@ def _penalty(query: Query, sentence: SentenceFacts, passage: Passage, local: str
     if (
         query.focus
         and not query.is_metadata
-        and not (query.answer_type == "person" and is_name_line(sentence))  # 发言/讲话 is the act, the byline its author
+        # 发言/讲话 is the act, the byline its author
+        and not (query.answer_type == "person" and is_name_line(sentence))
         and not any(_match(t, sentence.folded, "", local) > 0 for t in query.focus)
     ):
         factor *= FOCUS_PENALTY
@@ -247,7 +248,8 @@ def _signed(query: Query, weights: dict[str, float], passage: Passage, index: in
     """A byline signs the title lines right above it (关于…的报告 / ——在…会议上 / 某某): it
     answers 谁作的 as well as they state what was made."""
     above = passage.sentences[max(index - HEADING_BACK, 0) : index]
-    return max((coverage(query, weights, s, passage.context) for s in above if "\n" not in s.folded.strip()), default=0.0)
+    lines = [s for s in above if "\n" not in s.folded.strip()]
+    return max((coverage(query, weights, s, passage.context) for s in lines), default=0.0)
 
 
 def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
