@@ -104,6 +104,11 @@ class Tokenizer:
         """Tokens of ``text`` for BM25; identical for index and query."""
         return [tok for tok in self._raw_tokens(self.normalize(text)) if self._keep(tok)]
 
+    def words(self, text: str) -> list[str]:
+        """The whole words of ``text`` (plain jieba cut, same dictionary), without the search-mode
+        pieces (决不/不了 of 解决不了): what a question says, not every way it could match."""
+        return [t.strip() for t in self._jieba.cut(self.normalize(text)) if t.strip() and self._keep(t.strip())]
+
     def _keep(self, token: str) -> bool:
         return token not in self.stopwords and _CONTENT.search(token) is not None
 

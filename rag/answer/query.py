@@ -160,12 +160,29 @@ def frame_words() -> frozenset[str]:
     return frozenset(fold(w) for w in read_list("question_frames.txt"))
 
 
+def _tiling(word: str) -> list[str]:
+    """The word and the search-mode pieces that tile it left to right (解决不了 -> 解决, 不了; 交通运输
+    -> 交通, 运输): the overlapping pieces in between (决不, 通运) are artefacts of the segmenter."""
+    pieces = set(default_tokenizer().tokenize(word)) - {word}
+    out, pos = [word], 0
+    while pos < len(word):
+        best = max((p for p in pieces if word.startswith(p, pos)), key=len, default="")
+        if best:
+            out.append(best)
+        pos += len(best) or 1
+    return out
+
+
 def content_terms(text: str, skip: Sequence[tuple[int, int]] = (), drop: Sequence[str] = ()) -> tuple[str, ...]:
     """Content words (index tokenizer, stopwords removed) outside the ``skip`` spans, without years
     or words in ``drop`` (the constraint places, which the gate checks on their own)."""
     kept = "".join(" " if any(s <= i < e for s, e in skip) else ch for i, ch in enumerate(text))
     out: list[str] = []
-    for tok in default_tokenizer().tokenize(kept):
+    tokenizer = default_tokenizer()
+    allowed = {piece for word in tokenizer.words(kept) for piece in _tiling(word)}
+    for tok in tokenizer.tokenize(kept):
+        if tok not in allowed and not any(ch.isdigit() for ch in tok):
+            continue  # a search-mode piece across the word's parts (决不 of 解决|不了) states nothing asked
         if len(tok) < _MIN_TERM or tok in out or (tok.isdigit() and len(tok) == 4):
             continue
         if years(tok) or tok in drop or tok in frame_words():
