@@ -254,6 +254,18 @@ def _analyse_one(text: str) -> Query:
     )
 
 
+def _sibling_place(part: Query, before: Query) -> Query:
+    """A part naming a county by its short name (璧山, 永川) next to a part naming its neighbour
+    (铜梁区…？璧山…？) asks about that county: the neighbour is the context the short name needs."""
+    parents = {p.parent for p in before.places if p.parent}
+    for term in part.terms:
+        found = [p for p in gazetteer().lookup(term) if term in p.short and p.parent in parents]
+        if len(found) == 1:
+            terms = tuple(t for t in part.terms if t != term)
+            return replace(part, places=(found[0],), place_names=(term,), terms=terms)
+    return part
+
+
 def analyse(question: str) -> Query:
     """The question, analysed once: answer type, content words, constraints and sub-questions.
 
@@ -273,6 +285,8 @@ def analyse(question: str) -> Query:
             continue  # 有哪些？说几个。: a request for some of the list just asked, not a question of its own
         if parts:  # a part naming no place, year or document continues the one before it
             before = parts[-1]
+            if not part.places:
+                part = _sibling_place(part, before)
             part = replace(
                 part,
                 places=part.places or before.places,

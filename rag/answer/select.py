@@ -252,17 +252,35 @@ def _signed(query: Query, weights: dict[str, float], passage: Passage, index: in
     return max((coverage(query, weights, s, passage.context) for s in lines), default=0.0)
 
 
+def _doc(passage: Passage) -> str:
+    return str(passage.meta.get("doc_id") or passage.source)
+
+
+def letter_matters(passages: Sequence[Passage]) -> dict[str, str]:
+    """Per document, the greetings of its reply (您提出的“关于…的建议”收悉，现答复如下): the matter the
+    whole letter answers, so every sentence of the letter stands under it like under a heading."""
+    out: dict[str, list[str]] = {}
+    for passage in passages:
+        for sentence in passage.sentences:
+            frame = formula_split(sentence.folded)[1]
+            if frame:  # the formula clauses only (…的建议收悉): the rest of the sentence is the letter's own
+                out.setdefault(_doc(passage), []).append(frame)
+    return {doc: " ".join(dict.fromkeys(texts)) for doc, texts in out.items()}
+
+
 def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
     """Every sentence of ``passages`` scored for ``query``, best first (title lines left out)."""
     weights = idf(query.terms, passages)
+    matters = letter_matters(passages) if formula_aware(query) else {}
     scored: list[Scored] = []
     for rank, passage in enumerate(passages):
+        context = f"{passage.context} {matters.get(_doc(passage), '')}"
         prior = RANK_PRIOR / (rank + 1)
         for i, sentence in enumerate(passage.sentences):
             if is_title_line(sentence, passage) or (is_lead_in(sentence) and query.answer_type not in _LIST_TYPES):
                 continue  # a title names the document and a lead-in (…代表：) states nothing on its own
             local = local_heading(passage, i)
-            cov = coverage(query, weights, sentence, passage.context, local)
+            cov = coverage(query, weights, sentence, context, local)
             if query.answer_type == "person" and is_name_line(sentence):
                 cov = max(cov, _signed(query, weights, passage, i))
             shape = fit(query, sentence)
