@@ -127,12 +127,13 @@ def period_ok(query: Query, sentence: SentenceFacts) -> bool:
 
 
 def area_ok(query: Query, sentence: SentenceFacts) -> bool:
-    """A figure stated of a zone or park is the zone's: a sentence naming one before it names the asked
-    place (重庆…示范区是…, 包括涪陵、大足…) speaks of the zone; 大足高新区 / 永川区建设…示范区, of the place."""
+    """A figure stated of a zone or park is the zone's: a sentence naming one before its figures and
+    before it names the asked place (重庆…示范区是…, 包括涪陵、大足…) speaks of the zone; 大足高新区 / 永川区建设…示范区, of the place."""
     if query.answer_type != "figure" or not query.places or areas(query.text):
         return True
     text = sentence.folded
-    named = [text.find(word) for word in areas(text)]
+    first = min((f.start for f in sentence.figures if (f.value, f.family) not in query.given), default=len(text))
+    named = [at for at in (text.find(word) for word in areas(text)) if at < first]  # what the figures are of
     if not named:
         return True
     gaz = gazetteer()
