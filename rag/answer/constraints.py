@@ -13,6 +13,10 @@ sentence and, where the sentence is silent, the passage it stands in (title, hea
   or heading; a passage silent on years leaves the document-level check of the gate;
 * ``other_ordinal``: the asked member of a series (十三届, 三次会议, 第三批, 第61号) must be the one the
   sentence, else its title/heading, else its passage names, when they name one of that series;
+* ``other_period``: the asked part of the year (一季度, 1—5月) must be the one the sentence reports
+  for, when it names one (全年 does not answer 一季度);
+* ``other_area``: a figure sentence about a named zone (…示范区, …高新区) that does not name the asked
+  place before the zone speaks of the zone, not of the place (unless the question asks about a zone);
 * ``other_organisation``: an organisation the question names must not be replaced by another of the
   same kind in the sentence (卫生健康局 asked, 教育局 stated) unless the passage also names the asked
   one; names compare abbreviation-aware (rag.answer.orgs).
@@ -31,10 +35,18 @@ from rag.answer.asked import ANY_CHANGE, ANY_RANK
 from rag.answer.orgs import organisations, same_organisation
 from rag.answer.passages import Passage, SentenceFacts
 from rag.answer.query import Query
-from rag.answer.refusal import NO_FIGURE, OTHER_ORDINAL, OTHER_ORGANISATION, OTHER_SUBJECT, OTHER_YEAR
+from rag.answer.refusal import (
+    NO_FIGURE,
+    OTHER_AREA,
+    OTHER_ORDINAL,
+    OTHER_ORGANISATION,
+    OTHER_PERIOD,
+    OTHER_SUBJECT,
+    OTHER_YEAR,
+)
 from rag.answer.select import Scored
-from rag.lang import split_clauses
-from rag.lang.markers import ordinals, stated_years
+from rag.lang import gazetteer, split_clauses
+from rag.lang.markers import areas, ordinals, periods, stated_years
 
 # answers that hold for one year (a figure, a date): a silent sentence takes its title's or heading's
 # year; a person or a measure is not dated by the heading it stands under (2022年工作回顾 in a 2023 report)
@@ -106,6 +118,29 @@ def year_ok(query: Query, sentence: SentenceFacts, passage: Passage) -> bool:
     return not stated or bool(stated & asked)
 
 
+def period_ok(query: Query, sentence: SentenceFacts) -> bool:
+    """The sentence reports for an asked part of the year, when it says which. Its title is no guide:
+    a report on 二季度 work opens with what 一季度 achieved."""
+    asked = periods(query.text)
+    stated = periods(sentence.folded)
+    return not asked or not stated or bool(stated & asked)
+
+
+def area_ok(query: Query, sentence: SentenceFacts) -> bool:
+    """A figure stated of a zone or park is the zone's: a sentence naming one before its figures and
+    before it names the asked place (重庆…示范区是…, 包括涪陵、大足…) speaks of the zone; 大足高新区 / 永川区建设…示范区, of the place."""
+    if query.answer_type != "figure" or not query.places or areas(query.text):
+        return True
+    text = sentence.folded
+    first = min((f.start for f in sentence.figures if (f.value, f.family) not in query.given), default=len(text))
+    named = [at for at in (text.find(word) for word in areas(text)) if at < first]  # what the figures are of
+    if not named:
+        return True
+    gaz = gazetteer()
+    asked = [m.start for m in gaz.find(text) if any(m.place == a or a in gaz.ancestors(m.place) for a in query.places)]
+    return bool(asked) and min(asked) < min(named)
+
+
 def ordinal_ok(query: Query, sentence: SentenceFacts, passage: Passage) -> bool:
     """Each asked series member matches the nearest statement naming that series."""
     if not query.ordinals:
@@ -146,6 +181,10 @@ def violation(query: Query, scored: Scored) -> str | None:
         return OTHER_SUBJECT
     if not year_ok(query, sentence, passage):
         return OTHER_YEAR
+    if not period_ok(query, sentence):
+        return OTHER_PERIOD
+    if not area_ok(query, sentence):
+        return OTHER_AREA
     if not ordinal_ok(query, sentence, passage):
         return OTHER_ORDINAL
     if not organisation_ok(query, sentence, passage):

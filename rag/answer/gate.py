@@ -131,7 +131,9 @@ def section_places(passages: Sequence[Passage]) -> dict[tuple[str, str], tuple[P
     return {k: tuple(v) for k, v in out.items()}
 
 
-def in_scope(query: Query, passage: Passage, document: DocumentScope, section: Sequence[Place] = ()) -> bool:
+def in_scope(
+    query: Query, passage: Passage, document: DocumentScope, section: Sequence[Place] = (), unplaced: bool = False
+) -> bool:
     """The passage speaks of every asked place (or a place inside it); its document, of every asked year.
 
     For places the nearest statement decides: what the passage itself names, and only when it names
@@ -139,12 +141,13 @@ def in_scope(query: Query, passage: Passage, document: DocumentScope, section: S
     district does not answer for the district of the next section; a reply's body need not repeat
     the county its header names). Years are judged per document: a passage quoting a comparison
     year (比2021年) is still about the year its document reports; the selector's year penalty
-    handles sentences that name only other years."""
+    handles sentences that name only other years. With ``unplaced``, a document naming no place at
+    all (在全市…会议上的讲话, no region) passes the place check: it may be about the asked one."""
     own = _passage_scope(passage)
     places = own.places or document.places
     if section and not any(s.places for s in passage.sentences):
         places = (*places, *section)  # its text names no place: the section it stands in does
-    if not all(place_ok(place, places) for place in query.places):
+    if (places or not unplaced) and not all(place_ok(place, places) for place in query.places):
         return False
     return all(year in document.years for year in query.years)
 
@@ -182,12 +185,17 @@ def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> 
     scopes = document_scopes(passages)
     sections = section_places(passages)
     named = {p.document for p in passages if query.named_doc and names_document(query.named_doc, p)}
-    kept = tuple(
-        p
-        for p in passages
-        if in_scope(query, p, scopes[p.document], sections.get(_section(p), ()))
-        and (not query.named_doc or p.document in named)
-    )
+
+    def scoped(unplaced: bool) -> tuple[Passage, ...]:
+        return tuple(
+            p
+            for p in passages
+            if in_scope(query, p, scopes[p.document], sections.get(_section(p), ()), unplaced)
+            and (not query.named_doc or p.document in named)
+        )
+
+    # no document names the asked place: one that names no place at all may still be about it
+    kept = scoped(False) or scoped(True)
     ranked = tuple(rank_sentences(query, kept))
     if not ranked:
         return PartEvidence(query, (), (), 0.0, refusal.OUT_OF_SCOPE)

@@ -21,6 +21,8 @@ OTHER_SUBJECT = "other_subject"  # its figures are of something else than the as
 OTHER_YEAR = "other_year"  # about another year
 OTHER_ORDINAL = "other_ordinal"  # about another session, batch or numbered item
 OTHER_ORGANISATION = "other_organisation"  # about another organisation
+OTHER_PERIOD = "other_period"  # about another part of the year (全年 for 一季度)
+OTHER_AREA = "other_area"  # about a named zone or park, not the asked place
 
 REASONS: dict[str, str] = {
     NO_EVIDENCE: "没有检索到相关文件内容",
@@ -33,6 +35,8 @@ REASONS: dict[str, str] = {
     OTHER_YEAR: "检索到的内容说的是另一个年份",
     OTHER_ORDINAL: "检索到的内容说的是另一届、另一次或另一编号",
     OTHER_ORGANISATION: "检索到的内容说的是另一个单位",
+    OTHER_PERIOD: "检索到的内容说的是另一个时段",
+    OTHER_AREA: "检索到的内容说的是另一个园区或功能区",
 }
 
 

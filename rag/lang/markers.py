@@ -122,3 +122,48 @@ def asked_word_families(word: str) -> tuple[str, ...]:
 def ordinal_prefix() -> str:
     """The word before a number that makes it a member of a series (第): 第几 asks for a rank, not a figure."""
     return next((need for _, _, need in read_table("ordinal_counters.tsv", 3) if need != "any"), "")
+
+
+@lru_cache(maxsize=1)
+def _periods() -> tuple[tuple[str, tuple[int, int]], ...]:
+    rows = [(w, (int(a), int(b))) for w, a, b in read_table("periods.tsv", 3) if a.isdigit() and b.isdigit()]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+@lru_cache(maxsize=1)
+def _month_range() -> re.Pattern[str]:
+    separators = alternation(read_list("range_separators.txt"))
+    return re.compile(rf"(?<!\d)(\d{{1,2}})\s*(?:月份?)?\s*(?:{separators})\s*(\d{{1,2}})\s*月")
+
+
+def periods(text: str) -> set[tuple[int, int]]:
+    """The parts of a year (first month, last month) the text reports for: 一季度 -> (1, 3), 1—5月 ->
+    (1, 5), 全年 -> (1, 12). A single month (1月) is a date, not a period, and is left out."""
+    found: set[tuple[int, int]] = set()
+    rest = text
+    for word, months in _periods():
+        if word in rest:
+            found.add(months)
+            rest = rest.replace(word, " ")
+    for m in _month_range().finditer(rest):
+        first, last = int(m.group(1)), int(m.group(2))
+        if 1 <= first < last <= 12:
+            found.add((first, last))
+    return found
+
+
+@lru_cache(maxsize=1)
+def area_words() -> tuple[str, ...]:
+    """Endings of named areas that are no administrative division (示范区, 开发区, 园区), longest first."""
+    return tuple(sorted(read_list("area_suffixes.txt"), key=len, reverse=True))
+
+
+def areas(text: str) -> set[str]:
+    """The area endings (示范区, 高新区 …) the text names, a shorter one inside a longer one not counted."""
+    found: set[str] = set()
+    rest = text
+    for word in area_words():
+        if word in rest:
+            found.add(word)
+            rest = rest.replace(word, " ")
+    return found
