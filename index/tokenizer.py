@@ -46,6 +46,7 @@ _UNITS = (
 NUMBER_WITH_UNIT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:" + _UNITS + r")")
 # Anything of letters/digits/CJK counts as content; pure punctuation and whitespace tokens are dropped.
 _CONTENT = re.compile(r"[0-9a-z\u3400-\u9fff]")
+_KEEP_CACHE = 100_000  # distinct tokens _keep remembers (~10 MB at most)
 
 
 def _data_text(name: str) -> str:
@@ -95,6 +96,7 @@ class Tokenizer:
         if protect is not None:
             self.version += f"+protect-{protect_version or getattr(protect, '__qualname__', 'custom')}"
         self._protect = protect
+        self._kept: dict[str, bool] = {}  # token -> kept?; tokens repeat, the stopword/content test need not
 
     def normalize(self, text: str) -> str:
         """The folded text the tokens come from (also what the evidence matcher compares)."""
@@ -105,7 +107,12 @@ class Tokenizer:
         return [tok for tok in self._raw_tokens(self.normalize(text)) if self._keep(tok)]
 
     def _keep(self, token: str) -> bool:
-        return token not in self.stopwords and _CONTENT.search(token) is not None
+        kept = self._kept.get(token)
+        if kept is None:
+            kept = token not in self.stopwords and _CONTENT.search(token) is not None
+            if len(self._kept) < _KEEP_CACHE:
+                self._kept[token] = kept
+        return kept
 
     def _raw_tokens(self, text: str) -> Iterator[str]:
         pos = 0
