@@ -43,10 +43,10 @@ def lucene_matrix(docs: Sequence[IntArray], n_vocab: int, k1: float, b: float) -
     key *= width
     key += np.repeat(np.arange(n_docs, dtype=np.int32), lengths)
     key.sort()  # by term, then doc
-    if total:
-        starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
-    else:
-        starts = np.zeros(0, dtype=np.int64)
+    first = np.ones(total, dtype=bool)  # where a new (term, doc) pair starts
+    np.not_equal(key[1:], key[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    del first
     pairs = key[starts]
     del key
     tf = np.empty(len(starts), dtype=np.float32)  # run lengths of equal keys (exact in float32)
