@@ -102,7 +102,8 @@ eval-real: install
 	rm -rf .rag-real && \
 	$(BIN)/rag --home .rag-real ingest $(REAL_DOCS) --json > /dev/null && \
 	$(BIN)/rag --home .rag-real eval --dataset eval/datasets/real_dev.jsonl --report eval/results/real_dev && \
-	$(BIN)/rag --home .rag-real eval --dataset eval/datasets/real_blind.jsonl --report eval/results/real_blind
+	$(BIN)/rag --home .rag-real eval --dataset eval/datasets/real_blind.jsonl --report eval/results/real_blind && \
+	$(BIN)/rag --home .rag-real eval --dataset eval/datasets/real_blind2.jsonl --report eval/results/real_blind2
 
 clean:
 	rm -rf $(VENV) .rag .rag-eval .rag-real .pytest_cache .mypy_cache .ruff_cache

@@ -633,9 +633,11 @@ def ui(ctx: click.Context, host: str | None, port: int | None) -> None:
 
     try:
         launch(assistant, settings, host, port)  # launch falls back to RAG_UI_HOST / RAG_UI_PORT
-    except OSError as exc:  # Gradio raises OSError when the port is taken
+    except RagError as exc:  # the port is taken: the message says so and what to do
+        _fail(str(exc))
+    except OSError as exc:
         where = f"{host or settings.ui_host}:{port or settings.ui_port}"
-        _fail(f"无法在 {where} 启动网页界面（{exc}）：端口可能已被占用，请用 --port 换一个端口。")
+        _fail(f"无法在 {where} 启动网页界面（{exc}）：请用 --port 换一个端口。")
 
 
 @cli.command(name="ensure-sample")
