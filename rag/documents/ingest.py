@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Protocol
 
 from index.base import SearchBackend
 from index.records import Record
@@ -176,7 +176,16 @@ def _expand(paths: Sequence[Path], report: IngestReport, follow_symlinks: bool, 
     return files
 
 
-def _unique_id(cand: Candidate, registry: Registry, claimed: set[str]) -> str:
+class _Lookup(Protocol):
+    """The registry reads that decide who a file is (Registry, or the view of it during a call)."""
+
+    def get(self, doc_id: str, with_text: bool = False) -> DocumentRecord | None: ...
+    def find_by_origin(self, origin: str) -> DocumentRecord | None: ...
+    def find_by_sha(self, sha256: str) -> DocumentRecord | None: ...
+    def chunks(self, doc_id: str | None = None) -> list[Chunk]: ...
+
+
+def _unique_id(cand: Candidate, registry: _Lookup, claimed: set[str]) -> str:
     """A longer path for a file whose short id another file already holds (same name, other folder)."""
     parts = Path(os.path.abspath(cand.path)).parts
     for n in range(3, len(parts) + 1):
@@ -191,7 +200,7 @@ def _gone(origin: str) -> bool:
     return os.path.isabs(origin) and not os.path.lexists(origin)
 
 
-def _identify(cand: Candidate, registry: Registry, claimed: set[str]) -> tuple[str, DocumentRecord | None]:
+def _identify(cand: Candidate, registry: _Lookup, claimed: set[str]) -> tuple[str, DocumentRecord | None]:
     """The id this file is stored under and the stored document it updates, if any."""
     existing = registry.find_by_origin(cand.origin)
     if existing is not None:
@@ -208,7 +217,7 @@ def _prepare(
     cand: Candidate,
     visibility: str | None,
     settings: Settings,
-    registry: Registry,
+    registry: _Lookup,
     claimed: set[str],
     batch_shas: dict[str, str],
 ) -> _Prepared | None:
@@ -276,16 +285,10 @@ def _prepare(
     )
 
 
-def _identify_lookup(registry: Registry, claimed: set[str]) -> Registry:
-    """The registry as ``_prepare`` sees it: documents written earlier in this call are not "stored".
-
-    Batches are written inside one open transaction, so reads see them; a file named twice in one
-    call must still be reported as a duplicate of the batch, as when the whole call was one batch."""
-    return _Unclaimed(registry, claimed)  # type: ignore[return-value]
-
-
 class _Unclaimed:
-    """Read-through view of a Registry hiding documents with an id in ``claimed`` (see _identify_lookup)."""
+    """The registry as ``_prepare`` sees it during a call: documents written earlier in the call are
+    not "stored". Batches are written inside one open transaction, so reads see them; a file named
+    twice in one call must still be reported as a duplicate of the call, as when it was one batch."""
 
     def __init__(self, registry: Registry, claimed: set[str]) -> None:
         self._registry = registry
@@ -319,7 +322,7 @@ def _prepared_batches(
     """Prepared documents in batches of about ``batch_chunks`` chunks; bad and skipped files go into the report."""
     claimed: set[str] = set()
     batch_shas: dict[str, str] = {}
-    view = _identify_lookup(registry, claimed)
+    view = _Unclaimed(registry, claimed)
     batch: list[_Prepared] = []
     size = 0
     for i, cand in enumerate(files, 1):
