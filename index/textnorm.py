@@ -44,6 +44,7 @@ def to_simplified(text: str) -> str:
     return str(_t2s().convert(text))
 
 
+@lru_cache(maxsize=4096)  # cleaning and metadata fold the same line several times (breadcrumb, widget, footer checks)
 def fold(text: str) -> str:
     """The normalised copy: pinyin stripped, NFKC (full width -> half width), simplified, no zero-width chars."""
     text = ZERO_WIDTH.sub("", text)

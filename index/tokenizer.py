@@ -104,7 +104,13 @@ class Tokenizer:
 
     def tokenize(self, text: str) -> list[str]:
         """Tokens of ``text`` for BM25; identical for index and query."""
-        return [tok for tok in self._raw_tokens(self.normalize(text)) if self._keep(tok)]
+        kept = self._kept
+        out: list[str] = []
+        for tok in self._raw_tokens(self.normalize(text)):
+            keep = kept.get(tok)  # inlined cache hit of _keep: this loop runs once per token of the corpus
+            if keep or (keep is None and self._keep(tok)):
+                out.append(tok)
+        return out
 
     def _keep(self, token: str) -> bool:
         kept = self._kept.get(token)
@@ -129,7 +135,7 @@ class Tokenizer:
             yield from self._segment(text[pos:])
 
     def _segment(self, text: str) -> list[str]:
-        return [t.strip() for t in self._jieba.cut_for_search(text) if t.strip()]
+        return [s for t in self._jieba.cut_for_search(text) if (s := t.strip())]
 
 
 def _protected_spans(text: str) -> list[tuple[int, int, str]]:

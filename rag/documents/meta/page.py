@@ -53,6 +53,7 @@ class _FoldTable(dict[int, str]):
 _TABLE = _FoldTable()
 
 
+@lru_cache(maxsize=2048)  # cleaning and the extractors read the same lines more than once
 def fold_with_offsets(text: str) -> tuple[str, tuple[int, ...]]:
     """The folded copy of text and, for each of its characters, the offset it came from."""
     key = text.translate(_TABLE)
