@@ -109,6 +109,10 @@ class Gazetteer:
         # instead of visiting every character in Python.
         firsts = "".join(sorted(c for c in self._lengths if c != MASK))
         self._first_chars = re.compile(f"[{re.escape(firsts)}]") if firsts else None
+        # A surface of two or more characters starts with one of these pairs: one set lookup rules
+        # out most positions before any longer slice is tried.
+        self._pairs = frozenset(s[:2] for s in self._by_surface if len(s) >= 2)
+        self._singles = frozenset(s for s in self._by_surface if len(s) == 1)
         self.national_terms = tuple(national_terms)
         self._needs_context = frozenset(needs_context)
         self._secondary = tuple(secondary)
@@ -216,6 +220,9 @@ class Gazetteer:
             if jump is None:
                 break
             i = jump.start()
+            if compact[i : i + 2] not in self._pairs and compact[i] not in self._singles:
+                i += 1
+                continue
             for length in self._lengths.get(compact[i], ()):
                 surface = compact[i : i + length] if i + length <= n else ""
                 places = self._by_surface.get(surface)
