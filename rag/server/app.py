@@ -75,7 +75,7 @@ def create_app(assistant: Assistant, settings: Settings, mount_ui: MountUI | Non
 
     @app.get("/healthz", tags=["运维"], summary="存活检查")
     def healthz() -> dict[str, object]:
-        return {"ok": True, "documents": len(assistant.docs()), "version": package_version()}
+        return {"ok": True, "documents": assistant.doc_count(), "version": package_version()}
 
     app.include_router(routes.router)
     app.include_router(staff.router)
