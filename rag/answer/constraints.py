@@ -128,7 +128,8 @@ def period_ok(query: Query, sentence: SentenceFacts) -> bool:
 
 def area_ok(query: Query, sentence: SentenceFacts) -> bool:
     """A figure stated of a zone or park is the zone's: a sentence naming one before its figures and
-    before it names the asked place (重庆…示范区是…, 包括涪陵、大足…) speaks of the zone; 大足高新区 / 永川区建设…示范区, of the place."""
+    before it names the asked place (重庆…示范区是…, 包括涪陵、大足…) speaks of the zone; one naming
+    the place first (大足高新区, 永川区建设…示范区) speaks of the place."""
     if query.answer_type != "figure" or not query.places or areas(query.text):
         return True
     text = sentence.folded

@@ -20,6 +20,7 @@ Two rules, nothing else vetoes:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -118,17 +119,26 @@ def _section(passage: Passage) -> tuple[str, str]:
 
 
 def section_places(passages: Sequence[Passage]) -> dict[tuple[str, str], tuple[Place, ...]]:
-    """Per (document, top heading): the places the text of its retrieved passages names. A speech
-    collection's section names its district once, at its start (沙坪坝区委书记 …); the section's
-    later chunks are about that district too."""
-    out: dict[tuple[str, str], dict[Place, None]] = {}
+    """Per (document, top heading): the place its retrieved passages are about, with those above it.
+    A speech collection's section names its district once, at its start (沙坪坝区委书记 …); the
+    section's later chunks are about that district too. The section's place is the most specific one
+    its sentences name most often; a section listing several districts alike (包括涪陵、永川…) has none."""
+    counts: dict[tuple[str, str], Counter[Place]] = {}
     for p in passages:
         if not p.heading:
             continue
-        named = out.setdefault(_section(p), {})
+        named = counts.setdefault(_section(p), Counter())
         for s in p.sentences:
-            named.update(dict.fromkeys(s.places))
-    return {k: tuple(v) for k, v in out.items()}
+            named.update(set(s.places))
+    gaz = gazetteer()
+    out: dict[tuple[str, str], tuple[Place, ...]] = {}
+    for key, named in counts.items():
+        specific = [(n, p) for p, n in named.items() if not any(p in gaz.ancestors(o) for o in named)]
+        specific.sort(key=lambda c: -c[0])
+        if specific and (len(specific) == 1 or specific[0][0] > specific[1][0]):
+            place = specific[0][1]
+            out[key] = (place, *gaz.ancestors(place))
+    return out
 
 
 def in_scope(
@@ -145,8 +155,9 @@ def in_scope(
     all (在全市…会议上的讲话, no region) passes the place check: it may be about the asked one."""
     own = _passage_scope(passage)
     places = own.places or document.places
-    if section and not any(s.places for s in passage.sentences):
-        places = (*places, *section)  # its text names no place: the section it stands in does
+    named = [p for s in passage.sentences for p in s.places]
+    if section and all(any(p == s or p in gazetteer().ancestors(s) for s in section) for p in named):
+        places = (*places, *section)  # its text names no place but its section's (or theirs above): the section's
     if (places or not unplaced) and not all(place_ok(place, places) for place in query.places):
         return False
     return all(year in document.years for year in query.years)
