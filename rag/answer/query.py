@@ -160,12 +160,29 @@ def frame_words() -> frozenset[str]:
     return frozenset(fold(w) for w in read_list("question_frames.txt"))
 
 
+def _tiling(word: str) -> list[str]:
+    """The word and the search-mode pieces that tile it left to right (解决不了 -> 解决, 不了; 交通运输
+    -> 交通, 运输): the overlapping pieces in between (决不, 通运) are artefacts of the segmenter."""
+    pieces = set(default_tokenizer().tokenize(word)) - {word}
+    out, pos = [word], 0
+    while pos < len(word):
+        best = max((p for p in pieces if word.startswith(p, pos)), key=len, default="")
+        if best:
+            out.append(best)
+        pos += len(best) or 1
+    return out
+
+
 def content_terms(text: str, skip: Sequence[tuple[int, int]] = (), drop: Sequence[str] = ()) -> tuple[str, ...]:
     """Content words (index tokenizer, stopwords removed) outside the ``skip`` spans, without years
     or words in ``drop`` (the constraint places, which the gate checks on their own)."""
     kept = "".join(" " if any(s <= i < e for s, e in skip) else ch for i, ch in enumerate(text))
     out: list[str] = []
-    for tok in default_tokenizer().tokenize(kept):
+    tokenizer = default_tokenizer()
+    allowed = {piece for word in tokenizer.words(kept) for piece in _tiling(word)}
+    for tok in tokenizer.tokenize(kept):
+        if tok not in allowed and not any(ch.isdigit() for ch in tok):
+            continue  # a search-mode piece across the word's parts (决不 of 解决|不了) states nothing asked
         if len(tok) < _MIN_TERM or tok in out or (tok.isdigit() and len(tok) == 4):
             continue
         if years(tok) or tok in drop or tok in frame_words():
@@ -237,6 +254,18 @@ def _analyse_one(text: str) -> Query:
     )
 
 
+def _sibling_place(part: Query, before: Query) -> Query:
+    """A part naming a county by its short name (璧山, 永川) next to a part naming its neighbour
+    (铜梁区…？璧山…？) asks about that county: the neighbour is the context the short name needs."""
+    parents = {p.parent for p in before.places if p.parent}
+    for term in part.terms:
+        found = [p for p in gazetteer().lookup(term) if term in p.short and p.parent in parents]
+        if len(found) == 1:
+            terms = tuple(t for t in part.terms if t != term)
+            return replace(part, places=(found[0],), place_names=(term,), terms=terms)
+    return part
+
+
 def analyse(question: str) -> Query:
     """The question, analysed once: answer type, content words, constraints and sub-questions.
 
@@ -256,6 +285,8 @@ def analyse(question: str) -> Query:
             continue  # 有哪些？说几个。: a request for some of the list just asked, not a question of its own
         if parts:  # a part naming no place, year or document continues the one before it
             before = parts[-1]
+            if not part.places:
+                part = _sibling_place(part, before)
             part = replace(
                 part,
                 places=part.places or before.places,

@@ -34,7 +34,9 @@ from rag.answer.shape import (
     formula_split,
     has_cue,
     is_heading,
+    is_name_line,
     is_section_heading,
+    person_roles,
 )
 from rag.lang import split_clauses, vocab
 
@@ -54,6 +56,9 @@ ADDRESSEE_TYPES = frozenset({"person", "organisation", "issuer"})
 CUED_TYPES = frozenset({"reason", "measure"})  # types whose fit is a cue word (rag/lang/data/answer_cues.tsv)
 HEADING_BACK = 3  # sentences back to look for the heading line a sentence stands under
 RANK_PRIOR = 0.02
+# 谁: a byline (区委书记 某某) names a person; a line with only a role word (…书记例会) names none
+ROLE_ONLY_FIT = 0.4
+NAMED_OTHER_FIT = 0.7  # a byline of another place or organisation than the one asked about
 FOCUS_PENALTY = 0.6  # the sentence lacks the word the interrogative asks about
 YEAR_PENALTY = 0.5  # the sentence names years, none of them asked  # ties go to better-ranked passages
 YEAR_ABSENT = 0.5  # neither the sentence nor its passage states the asked year: it may report another one
@@ -161,11 +166,6 @@ def unit_family(unit: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _role_words() -> tuple[str, ...]:
-    return tuple({fold(w) for w in vocab().role_words if w})
-
-
-@lru_cache(maxsize=1)
 def _org_words() -> tuple[str, ...]:
     return tuple({fold(w) for w in vocab().org_suffixes if w})
 
@@ -173,6 +173,12 @@ def _org_words() -> tuple[str, ...]:
 def _is_enumeration(sentence: SentenceFacts) -> bool:
     text = sentence.folded
     return sum(text.count(m) for m in _ENUM_MARKS) >= 2 or len(split_clauses(text)) >= 3 or text.endswith(_LEAD_ENDS)
+
+
+def _names_asked(query: Query, sentence: SentenceFacts) -> bool:
+    """The sentence names the place or organisation asked about (or the question names none)."""
+    asked = [fold(n) for n in query.place_names] + [fold(o.core) for o in query.organisations]
+    return not asked or any(a in sentence.folded for a in asked)
 
 
 def fit(query: Query, sentence: SentenceFacts) -> float:
@@ -193,7 +199,9 @@ def fit(query: Query, sentence: SentenceFacts) -> float:
     if kind in ("reason", "measure"):
         return 1.0 if has_cue(kind, _body(sentence.folded)[0]) else NEUTRAL_FIT
     if kind == "person":
-        return 1.0 if any(w in sentence.folded for w in _role_words()) else 0.2
+        if is_name_line(sentence):
+            return 1.0 if _names_asked(query, sentence) else NAMED_OTHER_FIT
+        return ROLE_ONLY_FIT if any(w in sentence.folded for w in person_roles()) else 0.2
     if kind in ("organisation", "issuer"):
         return 1.0 if any(w in sentence.folded for w in _org_words()) else 0.2
     if kind == "list":
@@ -220,6 +228,8 @@ def _penalty(query: Query, sentence: SentenceFacts, passage: Passage, local: str
     if (
         query.focus
         and not query.is_metadata
+        # 发言/讲话 is the act, the byline its author
+        and not (query.answer_type == "person" and is_name_line(sentence))
         and not any(_match(t, sentence.folded, "", local) > 0 for t in query.focus)
     ):
         factor *= FOCUS_PENALTY
@@ -234,17 +244,45 @@ def _penalty(query: Query, sentence: SentenceFacts, passage: Passage, local: str
     return factor
 
 
+def _signed(query: Query, weights: dict[str, float], passage: Passage, index: int) -> float:
+    """A byline signs the title lines right above it (关于…的报告 / ——在…会议上 / 某某): it
+    answers 谁作的 as well as they state what was made."""
+    above = passage.sentences[max(index - HEADING_BACK, 0) : index]
+    lines = [s for s in above if "\n" not in s.folded.strip()]
+    return max((coverage(query, weights, s, passage.context) for s in lines), default=0.0)
+
+
+def _doc(passage: Passage) -> str:
+    return str(passage.meta.get("doc_id") or passage.source)
+
+
+def letter_matters(passages: Sequence[Passage]) -> dict[str, str]:
+    """Per document, the greetings of its reply (您提出的“关于…的建议”收悉，现答复如下): the matter the
+    whole letter answers, so every sentence of the letter stands under it like under a heading."""
+    out: dict[str, list[str]] = {}
+    for passage in passages:
+        for sentence in passage.sentences:
+            frame = formula_split(sentence.folded)[1]
+            if frame:  # the formula clauses only (…的建议收悉): the rest of the sentence is the letter's own
+                out.setdefault(_doc(passage), []).append(frame)
+    return {doc: " ".join(dict.fromkeys(texts)) for doc, texts in out.items()}
+
+
 def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
     """Every sentence of ``passages`` scored for ``query``, best first (title lines left out)."""
     weights = idf(query.terms, passages)
+    matters = letter_matters(passages) if formula_aware(query) else {}
     scored: list[Scored] = []
     for rank, passage in enumerate(passages):
+        context = f"{passage.context} {matters.get(_doc(passage), '')}"
         prior = RANK_PRIOR / (rank + 1)
         for i, sentence in enumerate(passage.sentences):
             if is_title_line(sentence, passage) or (is_lead_in(sentence) and query.answer_type not in _LIST_TYPES):
                 continue  # a title names the document and a lead-in (…代表：) states nothing on its own
             local = local_heading(passage, i)
-            cov = coverage(query, weights, sentence, passage.context, local)
+            cov = coverage(query, weights, sentence, context, local)
+            if query.answer_type == "person" and is_name_line(sentence):
+                cov = max(cov, _signed(query, weights, passage, i))
             shape = fit(query, sentence)
             floor = TYPE_FLOOR.get(query.answer_type, FIT_FLOOR)
             score = cov * (floor + (1 - floor) * shape) * _penalty(query, sentence, passage, local) + prior

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from index.textnorm import fold
 from rag.answer.passages import SentenceFacts
-from rag.lang import split_clauses
+from rag.lang import split_clauses, vocab
 from rag.lang.data import read_list, read_pairs
 
 HEADING_MAX = 24  # characters of a line that can be a heading of what follows (一、禁燃禁放时间)
@@ -141,3 +141,33 @@ def date_fit(sentence: SentenceFacts) -> float:
 
 PAGE_DATE_FIT = 0.5  # 发布时间：2018-11-12 / a signature date: the page's date, rarely what is asked
 PLAIN_DATE_FIT = 0.85  # a date without a deadline or range word
+
+
+_NAME = r"[\u4e00-\u9fff]{2,3}"  # a Chinese personal name: surname + one or two characters
+
+
+@lru_cache(maxsize=1)
+def _name_line() -> re.Pattern[str]:
+    """A byline: a person's role right next to a name (区委书记 某某 / 某某市长), nothing else after.
+
+    The roles are the role words that name a person, not an office (rag.lang role_words minus
+    org_suffixes: 书记, 主任, 市长 — not 局, 委)."""
+    alt = "|".join(re.escape(r) for r in person_roles())
+    return re.compile(rf"(?:(?:{alt})[\s:：]*{_NAME}|(?:^|[的\s]){_NAME}(?:{alt}))$")
+
+
+@lru_cache(maxsize=1)
+def person_roles() -> tuple[str, ...]:
+    """Role words that name a person rather than an office (书记, 市长; not 局, 委)."""
+    orgs = {fold(w) for w in vocab().org_suffixes}
+    return tuple(sorted({fold(w) for w in vocab().role_words if w and fold(w) not in orgs}, key=len, reverse=True))
+
+
+def is_name_line(sentence: SentenceFacts) -> bool:
+    """A short line ending in a role and a name (…代表联络室主任李文 / 市长:某某 / 尊敬的某某代表:):
+    it says who speaks, signs or is addressed."""
+    for line in sentence.folded.splitlines():
+        text = line.strip().rstrip("。:：!！,")
+        if 0 < len(text) <= HEADING_MAX and _name_line().search(text):
+            return True
+    return False
