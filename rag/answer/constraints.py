@@ -45,7 +45,7 @@ from rag.answer.refusal import (
     OTHER_YEAR,
 )
 from rag.answer.select import Scored, idf
-from rag.lang import gazetteer, split_clauses
+from rag.lang import Figure, gazetteer, split_clauses
 from rag.lang.markers import areas, ordinals, periods, stated_years
 
 # answers that hold for one year (a figure, a date): a silent sentence takes its title's or heading's
@@ -63,17 +63,21 @@ def document_year(passage: Passage) -> int | None:
     return int(date[:4]) if date[:4].isdigit() else None
 
 
-def figure_ok(query: Query, sentence: SentenceFacts) -> bool:
-    """A figure the question does not state, in the asked family when the question fixes one."""
+def answering_figures(query: Query, sentence: SentenceFacts) -> list[Figure]:
+    """The sentence's figures that may answer: not stated by the question, in the asked family when
+    the question fixes one (any counted thing for 多少个, any figure for a change)."""
     families = query.figure_families
-    if ANY_RANK in families:
-        return True
     found = [f for f in sentence.figures if (f.value, f.family) not in query.given]
     if ANY_COUNT in families:
-        return any(f.unit for f in found)
+        return [f for f in found if f.unit]
     if not families or ANY_CHANGE in families:
-        return bool(found)
-    return any(f.family in families for f in found)
+        return found
+    return [f for f in found if f.family in families]
+
+
+def figure_ok(query: Query, sentence: SentenceFacts) -> bool:
+    """A figure the question does not state, in the asked family when the question fixes one."""
+    return ANY_RANK in query.figure_families or bool(answering_figures(query, sentence))
 
 
 def _states(term: str, text: str) -> bool:
@@ -98,7 +102,7 @@ def subject_ok(query: Query, scored: Scored, weights: Mapping[str, float] | None
     sentence, passage = scored.sentence, scored.passage
     weight = {t: (weights or {}).get(t, 1.0) if len(subject) > SUBJECT_ALL else 1.0 for t in subject}
     total = sum(weight.values()) or 1.0
-    found = [f for f in sentence.figures if (f.value, f.family) not in query.given]
+    found = answering_figures(query, sentence)
     text = sentence.folded.lower()
     previous = passage.sentences[scored.index - 1].folded if scored.index > 0 else ""
     around = f"{passage.context} {previous}".lower()
