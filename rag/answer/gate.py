@@ -20,9 +20,11 @@ Two rules, nothing else vetoes:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from index.textnorm import fold
@@ -31,7 +33,7 @@ from rag.answer.constraints import document_year, screen
 from rag.answer.passages import Passage
 from rag.answer.query import Query
 from rag.answer.select import Scored, idf, rank_sentences
-from rag.lang import Place, doc_numbers, gazetteer
+from rag.lang import Place, doc_numbers, gazetteer, vocab
 from rag.lang.markers import relative_years
 
 CANDIDATES = 10  # best sentences checked against the question's constraints
@@ -180,6 +182,25 @@ def names_document(named: str, passage: Passage) -> bool:
     return bool(grams) and len(grams & _bigrams(title)) / len(grams) >= NAMED_DOC_SHARE
 
 
+DESCRIBED_MIN, DESCRIBED_MAX = 4, 30  # length of a document described at the start of a question
+_IN_DOCUMENT = "中里内"  # …汇报中 / …方案里: what follows is asked of that document
+
+
+@lru_cache(maxsize=1)
+def _described_pattern() -> re.Pattern[str]:
+    endings = sorted({fold(ending) for ending, _ in vocab().doc_types}, key=len, reverse=True)
+    kinds = "|".join(re.escape(e) for e in endings)
+    return re.compile(rf"^(.{{{DESCRIBED_MIN},{DESCRIBED_MAX}}}?(?:{kinds}))[{_IN_DOCUMENT}]")
+
+
+def described_document(query: Query) -> str:
+    """A document the question opens by describing, without 《》 (区域制造中心建设汇报中…, …分工方案里…)."""
+    if query.named_doc:
+        return ""
+    found = _described_pattern().match(query.text)
+    return found.group(1) if found else ""
+
+
 def document_coverage(query: Query, passage: Passage, pool: Sequence[Passage]) -> float:
     """IDF-weighted share of the question's words the passage's title, heading, issuer or text state."""
     weights = idf(query.terms, pool)
@@ -196,6 +217,9 @@ def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> 
     scopes = document_scopes(passages)
     sections = section_places(passages)
     named = {p.document for p in passages if query.named_doc and names_document(query.named_doc, p)}
+    described = described_document(query)
+    # a document described loosely restricts the evidence only when one retrieved document fits it
+    fitting = {p.document for p in passages if described and names_document(described, p)}
 
     def scoped(unplaced: bool) -> tuple[Passage, ...]:
         return tuple(
@@ -203,6 +227,7 @@ def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> 
             for p in passages
             if in_scope(query, p, scopes[p.document], sections.get(_section(p), ()), unplaced)
             and (not query.named_doc or p.document in named)
+            and (not fitting or p.document in fitting)
         )
 
     # no document names the asked place: one that names no place at all may still be about it
