@@ -24,7 +24,9 @@ THRESHOLD = 30
 
 def _records(prefix: str, n: int) -> list[Record]:
     return [
-        Record(f"{prefix}{i}", f"第{i}批 {prefix}项目{i}个 投资{i}亿元", {"visibility": "public" if i % 3 else "internal"})
+        Record(
+            f"{prefix}{i}", f"第{i}批 {prefix}项目{i}个 投资{i}亿元", {"visibility": "public" if i % 3 else "internal"}
+        )
         for i in range(n)
     ]
 
