@@ -304,9 +304,8 @@ def step_latency(args: argparse.Namespace, results: Results) -> None:
             public[::50] = False
             everything = np.ones(n, dtype=bool)
             again = {"flat_all": _ms(flat, everything, queries), "flat_filtered": _ms(flat, public, queries)}
-            row = results.data[key]
-            row["rounds"] = [*row.get("rounds", []), {**again, **machine_state()}]
-            results.put(key, row)
+            first = results.data[key]
+            results.put(key, {**first, "rounds": [*first.get("rounds", []), {**again, **machine_state()}]})
             print(f"[bench-hnsw] {key} again: {json.dumps(again)[:300]}", file=sys.stderr, flush=True)
             del flat, matrix
             continue
