@@ -32,7 +32,7 @@ class IndexConfig:
     bm25_method: str = "lucene"  # bm25s variant; "robertson" reproduces rank-bm25's BM25Okapi
     hnsw_m: int = 32
     hnsw_ef_construction: int = 80
-    hnsw_ef_search: int = 128
+    hnsw_ef_search: int = 256  # recall@10 0.990 vs 0.983 at 128 on 8k real vectors, ~1 ms more at 160k (hnsw.md)
 
 
 class SearchBackend(Protocol):
