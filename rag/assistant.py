@@ -23,7 +23,7 @@ from rag.answer.citations import figures, unsupported_figures
 from rag.answer.query import rewrite as standalone_question
 from rag.answer.refusal import REFUSAL_SUGGESTION
 from rag.documents.ingest import IngestReport, ProgressCallback, check_visibility, chunk_record, ingest_paths
-from rag.documents.registry import Registry
+from rag.documents.registry import Registry, open_registry
 from rag.errors import AmbiguousDocumentError, ConfigError, LockTimeoutError, RagError
 from rag.events import ChainEvent
 from rag.lang.tokens import tokenizer as lang_tokenizer
@@ -143,7 +143,7 @@ class Assistant:
         settings.home.mkdir(parents=True, exist_ok=True)
         if embedder is _DEFAULT:
             embedder = build_embedder(settings)
-        registry = Registry(settings.registry_path)
+        registry = open_registry(settings)
         backend = open_backend(settings, embedder, fresh=for_rebuild)
         assistant = cls(settings, registry, backend, embedder)
         if reconcile and not for_rebuild:
@@ -154,7 +154,8 @@ class Assistant:
     @contextmanager
     def writing(self, notify: Callable[[str], None] | None = None) -> Iterator[None]:
         """Hold the write lock and start from the latest committed state (reloading, repairing)."""
-        with self._lock, write_lock(self.settings.home, self.settings.lock_timeout_s, notify):
+        timeout = self.settings.lock_timeout_s
+        with self._lock, write_lock(self.settings.home, timeout, notify), self.registry.write_lock(timeout, notify):
             self._catch_up()
             if self.registry.index_generation() != self.registry.generation():
                 self._repair()
@@ -196,7 +197,7 @@ class Assistant:
         if clean and self.backend.ids() == self.registry.chunk_ids():
             return 0
         try:
-            with self._lock, write_lock(self.settings.home, 0.0):
+            with self._lock, write_lock(self.settings.home, 0.0), self.registry.write_lock(0.0):
                 self._catch_up()
                 return self._repair()
         except LockTimeoutError:
@@ -327,7 +328,21 @@ class Assistant:
                 Registry.commit_generation(conn)
 
     def docs(self) -> list[DocumentRecord]:
+        """Every document (scripts, rebuilds); listings on a request path use ``docs_page``."""
         return self.registry.all()
+
+    def docs_page(
+        self, offset: int = 0, limit: int | None = 50, visibility: str | None = None
+    ) -> tuple[list[DocumentRecord], int]:
+        """One page of the documents in id order (``visibility`` None: all) and how many there are in all."""
+        return self.registry.page(offset, limit, {"visibility": visibility})
+
+    def doc_count(self, visibility: str | None = None) -> int:
+        return self.registry.count({"visibility": visibility})
+
+    def doc_facets(self) -> dict[str, list[str]]:
+        """The distinct issuers, 文号 and regions of the stored documents (filter choices), from indexed columns."""
+        return {c: self.registry.distinct(c) for c in ("issuer", "doc_number", "region")}
 
     def document_text(self, source: str) -> str:
         doc = self.find(source)
@@ -402,13 +417,17 @@ class Assistant:
 
         A plain title with deputy/issuer/region is accepted as before; a Suggestion carries all fields."""
         from rag.drafting import Suggestion, build_draft
+        from rag.drafting.scope import RegionScope, registry_scope_filter
+
+        def scoped(scope: RegionScope) -> Filter | None:  # one indexed query, not a read of every document
+            return registry_scope_filter(scope, self.registry)
 
         if isinstance(suggestion, str):
             if not suggestion.strip():
                 raise RagError("请先填写代表建议的标题或主题。")
             suggestion = Suggestion(title=suggestion, deputy=deputy, office=issuer, region=region)
         if self.settings.llm_backend == "extractive":
-            return build_draft(self, suggestion, lambda q, flt: self.ask(q, audience="staff", flt=flt))
+            return build_draft(self, suggestion, lambda q, flt: self.ask(q, audience="staff", flt=flt), scoped=scoped)
         # An LLM writes in the reply's register from prompts/reply.txt; the chain verifies every sentence.
         from rag.answer.backends import make_backend
         from rag.answer.chain import AnswerChain
@@ -416,7 +435,9 @@ class Assistant:
         wide = self.settings.model_copy(update={"max_answer_sentences": max(6, self.settings.max_answer_sentences)})
         backend = self._chain.llm if self._chain is not None else make_backend(wide)
         chain = AnswerChain(self.search, backend, wide, template="reply")
-        return build_draft(self, suggestion, lambda q, flt: chain.invoke(q, (), "staff", flt), rewrite_prior=True)
+        return build_draft(
+            self, suggestion, lambda q, flt: chain.invoke(q, (), "staff", flt), rewrite_prior=True, scoped=scoped
+        )
 
     @staticmethod
     def export_reply_docx(draft: ReplyDraft | str, path: Path) -> Path:

@@ -280,19 +280,40 @@ def visibility(ctx: click.Context, source: str, visibility: str) -> None:
     click.echo(f"{source} 的可见范围已改为 {visibility}")
 
 
+DOCS_PAGE = 50  # documents a terminal listing shows at a time (--all or --limit for more)
+
+
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="输出 JSON 数组。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON 数组（不给 --limit/--offset 时为全部文档）。")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help=f"本页最多列出几个（终端默认 {DOCS_PAGE}）。")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True, help="跳过前面几个（按路径排序）。")
+@click.option("--all", "show_all", is_flag=True, help="列出全部文档，不分页。")
 @click.pass_context
-def docs(ctx: click.Context, as_json: bool) -> None:
-    """列出已入库文档及其元数据（标题、文号、发文机关、日期、地区、类型）。"""
+def docs(ctx: click.Context, as_json: bool, limit: int | None, offset: int, show_all: bool) -> None:
+    """列出已入库文档及其元数据（标题、文号、发文机关、日期、地区、类型），按路径排序、分页。
+
+    \b
+    例子：
+      rag docs                         前 50 个
+      rag docs --offset 50             下一页
+      rag docs --json                  全部文档的 JSON 数组（脚本用）
+      rag docs --json --limit 100 --offset 200   一页的 JSON 数组；总数写在标准错误
+    """
+    if show_all and limit is not None:
+        raise click.UsageError("--all 与 --limit 只能二选一。")
+    # --json keeps its contract (every document) unless a page is asked for; a terminal gets a page
+    paged = limit is not None or offset > 0 or not (as_json or show_all)
+    size = None if show_all or not paged else (limit or DOCS_PAGE)
     try:
-        records = _catalog(_settings(ctx))
+        records, total = _catalog(_settings(ctx), offset, size)
     except RagError as exc:
         _fail(str(exc))
     if as_json:
         _dump([d.to_json() for d in records])
+        if paged:
+            click.echo(f"共 {total} 个文档，本页第 {offset + 1}–{offset + len(records)} 个。", err=True)
         return
-    if not records:
+    if not total:
         click.echo("还没有文档。先运行：rag ingest 文件或文件夹")
         return
     names = [d.source for d in records]
@@ -303,18 +324,24 @@ def docs(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"    {m.title}")
         if m.doc_number or m.issuer:
             click.echo(f"    {m.doc_number or ''}  {m.issuer or ''}  {m.region or ''}")
+    if not records:
+        click.echo(f"第 {offset + 1} 个之后没有文档了（共 {total} 个）。")
+    elif paged:
+        shown_to = offset + len(records)
+        more = f"；下一页：rag docs --offset {shown_to}" if shown_to < total else ""
+        click.echo(f"第 {offset + 1}–{shown_to} 个，共 {total} 个{more}（--all 列出全部）。")
 
 
-def _catalog(settings: Settings) -> list[DocumentRecord]:
-    """The documents as the registry lists them. Listing needs neither the embedding model nor the
-    index, so `rag docs` works whatever RAG_EMBED_MODEL says and never loads a model."""
-    from rag.documents.registry import Registry
+def _catalog(settings: Settings, offset: int = 0, limit: int | None = None) -> tuple[list[DocumentRecord], int]:
+    """A page of the documents as the registry lists them, and their total. Listing needs neither the
+    embedding model nor the index, so `rag docs` works whatever RAG_EMBED_MODEL says and never loads a model."""
+    from rag.documents.registry import open_registry, registry_exists
 
-    if not settings.registry_path.is_file():
-        return []
-    registry = Registry(settings.registry_path)
+    if not registry_exists(settings):
+        return [], 0
+    registry = open_registry(settings)
     try:
-        return registry.all()
+        return registry.page(offset, limit)
     finally:
         registry.close()
 
@@ -633,9 +660,11 @@ def ui(ctx: click.Context, host: str | None, port: int | None) -> None:
 
     try:
         launch(assistant, settings, host, port)  # launch falls back to RAG_UI_HOST / RAG_UI_PORT
-    except OSError as exc:  # Gradio raises OSError when the port is taken
+    except RagError as exc:  # the port is taken: the message says so and what to do
+        _fail(str(exc))
+    except OSError as exc:
         where = f"{host or settings.ui_host}:{port or settings.ui_port}"
-        _fail(f"无法在 {where} 启动网页界面（{exc}）：端口可能已被占用，请用 --port 换一个端口。")
+        _fail(f"无法在 {where} 启动网页界面（{exc}）：请用 --port 换一个端口。")
 
 
 @cli.command(name="ensure-sample")
@@ -645,9 +674,9 @@ def ensure_sample(ctx: click.Context, corpus: Path) -> None:
     """RAG_HOME 为空时入库示例语料（make run 使用）。"""
     try:
         assistant = _assistant(ctx)
-        existing = assistant.docs()
+        existing = assistant.doc_count()
         if existing:
-            click.echo(f"{_settings(ctx).home} 已有 {len(existing)} 个文档，跳过示例语料入库。")
+            click.echo(f"{_settings(ctx).home} 已有 {existing} 个文档，跳过示例语料入库。")
             return
         with _progress(True) as progress:
             report = assistant.ingest([corpus], "public", progress)

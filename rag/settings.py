@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     follow_symlinks: bool = Field(
         default=False, description="Ingest symlinked files whose target stays inside the ingested folder."
     )
+    registry_url: str = Field(
+        default="",
+        description="PostgreSQL URL of a shared registry (postgresql://user@host:5432/db; needs gov-rag[postgres]),"
+        " so several app processes serve one corpus; empty = RAG_HOME/registry.sqlite3.",
+    )
     lock_timeout_s: float = Field(
         default=120.0, ge=0, description="How long a write waits for another writer on the same RAG_HOME."
     )

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.postgres_server import pg_server, pg_url  # noqa: F401  # shared fixtures (PostgreSQL registry tests)
+
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "eval" / "corpus"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from tempfile import mkdtemp
+from tempfile import TemporaryDirectory
 from typing import Any
 
 import pytest
@@ -31,9 +31,12 @@ RECORDS = [
 ]
 
 
+_TMP = TemporaryDirectory(prefix="lc-retriever-")  # removed when the test process exits
+
+
 @cache
 def facade() -> Retriever:
-    index = HybridIndex(Path(mkdtemp(prefix="lc-retriever-")) / "idx", FakeEmbedder(dim=32), IndexConfig())
+    index = HybridIndex(Path(_TMP.name) / "idx", FakeEmbedder(dim=32), IndexConfig())
     index.add(RECORDS)
     return Retriever(index, 5)
 

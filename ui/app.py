@@ -12,6 +12,8 @@ answer text as it grows. Both answer as for a citizen (public documents only).
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -146,6 +148,18 @@ def mount(api: FastAPI, assistant: AssistantFacade, settings: Settings) -> FastA
     return served
 
 
+class Served:
+    """A running ``launch`` server (uvicorn in a thread); ``close`` stops it."""
+
+    def __init__(self, server: Any, thread: threading.Thread) -> None:
+        self.server = server
+        self.thread = thread
+
+    def close(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
 def launch(
     assistant: AssistantFacade,
     settings: Settings,
@@ -153,17 +167,28 @@ def launch(
     port: int | None = None,
     *,
     block: bool = True,
-) -> gr.Blocks:
-    """Serve the app alone; ``block=False`` returns right after the server is up (tests, notebooks)."""
-    app = build_app(assistant, settings)
+) -> Served:
+    """Serve the app alone (``rag ui``), mounted exactly as ``rag serve`` mounts it, so the page fixes
+    (lang="zh-CN", the Chinese busy message) and security headers apply too; ``block=False`` returns
+    once the server accepts connections (tests, notebooks)."""
+    import uvicorn
+
+    from rag.server.app import ensure_port_free
+
     host = host or settings.ui_host
     port = port or settings.ui_port
+    ensure_port_free(host, port)
+    served = mount(FastAPI(title=TITLE), assistant, settings)
+    server = uvicorn.Server(uvicorn.Config(served, host=host, port=port, log_level="warning"))
     log.info("starting UI on http://%s:%d", host, port)
-    app.launch(
-        server_name=host,
-        server_port=port,
-        prevent_thread_lock=not block,
-        quiet=not block,
-        **_page_options(settings),
-    )
-    return app
+    if block:
+        server.run()
+        return Served(server, threading.current_thread())
+    thread = threading.Thread(target=server.run, name="rag-ui", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise OSError(f"could not start the UI on {host}:{port}")
+        time.sleep(0.05)
+    return Served(server, thread)

@@ -175,10 +175,14 @@ def hits_html(hits: Sequence[Hit]) -> str:
     return f'<div class="hits">{"".join(rows)}</div>'
 
 
-def docs_table_html(docs: Sequence[DocumentRecord]) -> str:
-    """The document list with metadata and chunk counts; scrolls sideways inside its box on a phone."""
+def docs_table_html(docs: Sequence[DocumentRecord], total: int | None = None, offset: int = 0) -> str:
+    """The document list with metadata and chunk counts; scrolls sideways inside its box on a phone.
+
+    ``docs`` may be one page of ``total`` documents starting at ``offset``; the caption says which."""
     if not docs:
         return status_html("还没有导入任何文件。", "empty")
+    total = len(docs) if total is None else total
+    caption = f"共 {total} 个文件" + (f"，本页第 {offset + 1}–{offset + len(docs)} 个" if len(docs) < total else "")
     head = "".join(
         f"<th>{h}</th>" for h in ("文件", "标题", "文号", "发文机关", "日期", "地区", "类型", "可见范围", "片段数")
     )
@@ -198,7 +202,7 @@ def docs_table_html(docs: Sequence[DocumentRecord]) -> str:
         )
         rows.append("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>")
     return (
-        f'<div class="table-wrap"><div class="table-caption">共 {len(docs)} 个文件</div>'
+        f'<div class="table-wrap"><div class="table-caption">{esc(caption)}</div>'
         f'<table class="docs"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
     )
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 VISIBILITY_CHOICES: list[tuple[str, str]] = [("公开", "public"), ("内部", "internal")]
+DOCS_PAGE = 50  # files the staff list shows at a time (上一页 / 下一页)
 KEEP = "keep"  # uploads: a new file is public, a re-uploaded one keeps the visibility it had
 UPLOAD_VISIBILITY_CHOICES: list[tuple[str, str]] = [("新文件公开，已有文件保持原设置", KEEP), *VISIBILITY_CHOICES]
 UPLOAD_TYPES = sorted(SUPPORTED_SUFFIXES)  # what ingest can read, so the picker offers no other file
@@ -49,16 +50,24 @@ class DocChoices:
     regions: list[str]
 
 
-def doc_choices(docs: Sequence[DocumentRecord]) -> DocChoices:
+def doc_choices(docs: Sequence[DocumentRecord], facets: dict[str, list[str]] | None = None) -> DocChoices:
+    """Sources from ``docs`` (the page shown); issuers/文号/regions from ``facets`` (the registry's distinct
+    values over every document) when given, else from ``docs``."""
+
     def uniq(values: Sequence[str | None]) -> list[str]:
         return sorted({v for v in values if v})
 
     names = [d.source for d in docs]
+    facets = facets if facets is not None else {
+        "issuer": uniq([d.meta.issuer for d in docs]),
+        "doc_number": uniq([d.meta.doc_number for d in docs]),
+        "region": uniq([d.meta.region for d in docs]),
+    }  # fmt: skip
     return DocChoices(
         sources=sorted((d.path if names.count(d.source) > 1 else d.source, d.path or d.source) for d in docs),
-        issuers=uniq([d.meta.issuer for d in docs]),
-        doc_numbers=uniq([d.meta.doc_number for d in docs]),
-        regions=uniq([d.meta.region for d in docs]),
+        issuers=list(facets.get("issuer", [])),
+        doc_numbers=list(facets.get("doc_number", [])),
+        regions=list(facets.get("region", [])),
     )
 
 
@@ -203,7 +212,11 @@ def _build_docs(assistant: AssistantFacade, state: gr.State, search: _SearchBox,
     report = gr.HTML(elem_id="staff-upload-report")
 
     gr.Markdown("#### 文件列表")
-    refresh_btn = gr.Button("刷新列表", size="sm", elem_id="staff-docs-refresh")
+    with gr.Row():
+        refresh_btn = gr.Button("刷新列表", size="sm", elem_id="staff-docs-refresh")
+        prev_btn = gr.Button("上一页", size="sm", elem_id="staff-docs-prev")
+        next_btn = gr.Button("下一页", size="sm", elem_id="staff-docs-next")
+    page_offset = gr.State(0)  # the first document shown (the list is read a page at a time)
     table = gr.HTML(elem_id="staff-docs-table")
     with gr.Row():
         vis_source = gr.Dropdown(label="文件", choices=[], elem_id="staff-vis-source")
@@ -215,27 +228,42 @@ def _build_docs(assistant: AssistantFacade, state: gr.State, search: _SearchBox,
         rm_btn = gr.Button("删除", variant="stop", elem_id="staff-rm-btn")
     manage_msg = gr.HTML(elem_id="staff-manage-msg")
 
-    outputs: list[Any] = [table, vis_source, rm_sources, search.issuer, search.doc_number, search.region]
+    outputs: list[Any] = [table, vis_source, rm_sources, search.issuer, search.doc_number, search.region, page_offset]
 
-    def refresh() -> tuple[Any, ...]:
+    def refresh(offset: int = 0) -> tuple[Any, ...]:
+        """The page starting at ``offset`` (after a write: the first page); the file pickers offer its files."""
         try:
-            docs = assistant.docs()
+            docs, total = assistant.docs_page(offset, DOCS_PAGE)
+            if not docs and offset > 0:  # the page emptied (documents removed elsewhere): show the last one
+                offset = max(0, (total - 1) // DOCS_PAGE * DOCS_PAGE)
+                docs, total = assistant.docs_page(offset, DOCS_PAGE)
+            c = doc_choices(docs, assistant.doc_facets())
         except RagError as exc:
             log.warning("listing documents failed: %s", exc)
             return (_error(f"读取文件列表失败：{exc}"), *(gr.skip() for _ in outputs[1:]))
-        c = doc_choices(docs)
         return (
-            render.docs_table_html(docs),
+            render.docs_table_html(docs, total=total, offset=offset),
             gr.Dropdown(choices=c.sources, value=None),
             gr.Dropdown(choices=c.sources, value=None),
             gr.Dropdown(choices=[ANY, *c.issuers]),
             gr.Dropdown(choices=[ANY, *c.doc_numbers]),
             gr.Dropdown(choices=[ANY, *c.regions]),
+            offset,
         )
 
-    def do_refresh(s: StaffSession) -> tuple[Any, ...]:
+    def do_refresh(s: StaffSession, offset: int = 0) -> tuple[Any, ...]:
         require_staff(s)
-        return refresh()
+        return refresh(int(offset or 0))
+
+    def do_prev(s: StaffSession, offset: int = 0) -> tuple[Any, ...]:
+        require_staff(s)
+        return refresh(max(0, int(offset or 0) - DOCS_PAGE))
+
+    def do_next(s: StaffSession, offset: int = 0) -> tuple[Any, ...]:
+        require_staff(s)
+        offset = int(offset or 0)
+        total = assistant.doc_count()
+        return refresh(offset + DOCS_PAGE if offset + DOCS_PAGE < total else offset)
 
     def do_upload(
         paths: list[str] | None,
@@ -292,7 +320,9 @@ def _build_docs(assistant: AssistantFacade, state: gr.State, search: _SearchBox,
         msg = f"已删除 {len(removed)} 个文件。" + (f"未找到：{'、'.join(missing)}。" if missing else "")
         return (render.status_html(msg, "ok" if not missing else "error"), False, *refresh())
 
-    refresh_btn.click(do_refresh, inputs=[state], outputs=outputs, api_visibility="private")
+    refresh_btn.click(do_refresh, inputs=[state, page_offset], outputs=outputs, api_visibility="private")
+    prev_btn.click(do_prev, inputs=[state, page_offset], outputs=outputs, api_visibility="private")
+    next_btn.click(do_next, inputs=[state, page_offset], outputs=outputs, api_visibility="private")
     upload_btn.click(
         do_upload,
         inputs=[files, upload_vis, state],

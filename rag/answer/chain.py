@@ -158,8 +158,8 @@ class AnswerChain:
         """Passages of one document (metadata lookups), numbered after the pool's."""
         counter = [start]
 
-        def fetch(text: str, source: str) -> list[Passage]:
-            scoped = (flt or Filter()).with_equals("source", [source])
+        def fetch(text: str, document: str) -> list[Passage]:
+            scoped = (flt or Filter()).with_equals("path", [document])
             found = from_hits(self.search(text, self.settings.top_k, scoped, audience), start=counter[0])
             counter[0] += len(found)
             return found

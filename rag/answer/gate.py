@@ -83,8 +83,8 @@ def document_scopes(passages: Sequence[Passage]) -> dict[str, DocumentScope]:
     places: dict[str, dict[Place, None]] = {}
     found_years: dict[str, set[int]] = {}
     for p in passages:
-        doc_places = places.setdefault(p.source, {})
-        doc_years = found_years.setdefault(p.source, set())
+        doc_places = places.setdefault(p.document, {})
+        doc_years = found_years.setdefault(p.document, set())
         doc_places.update(dict.fromkeys(p.places))
         doc_years.update(p.years)
         for s in p.sentences:
@@ -149,9 +149,9 @@ def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> 
     if not passages:
         return PartEvidence(query, (), (), 0.0, refusal.NO_EVIDENCE)
     scopes = document_scopes(passages)
-    named = {p.source for p in passages if query.named_doc and names_document(query.named_doc, p)}
+    named = {p.document for p in passages if query.named_doc and names_document(query.named_doc, p)}
     kept = tuple(
-        p for p in passages if in_scope(query, p, scopes[p.source]) and (not query.named_doc or p.source in named)
+        p for p in passages if in_scope(query, p, scopes[p.document]) and (not query.named_doc or p.document in named)
     )
     ranked = tuple(rank_sentences(query, kept))
     if not ranked:

@@ -23,7 +23,7 @@ from rag.lang import doc_numbers
 
 # Answer type -> the registry field (rag.models.DocMeta, as indexed in each hit's metadata).
 FIELDS = {"doc_number": "doc_number", "issuer": "issuer", "doc_date": "date"}
-FetchDocument = Callable[[str, str], Sequence[Passage]]  # (query text, source) -> passages of that document
+FetchDocument = Callable[[str, str], Sequence[Passage]]  # (query text, document id) -> passages of that document
 
 
 @dataclass(frozen=True)
@@ -47,11 +47,11 @@ def best_document(evidence: PartEvidence) -> Passage | None:
     weights = idf(evidence.query.terms, evidence.passages)
     best_sentence: dict[str, float] = {}
     for scored in evidence.ranked:
-        source = scored.passage.source
+        source = scored.passage.document
         best_sentence[source] = max(best_sentence.get(source, 0.0), scored.coverage)
     return max(
         evidence.passages,
-        key=lambda p: (max(_title_coverage(evidence, p, weights), best_sentence.get(p.source, 0.0)), -p.n),
+        key=lambda p: (max(_title_coverage(evidence, p, weights), best_sentence.get(p.document, 0.0)), -p.n),
     )
 
 
@@ -84,7 +84,7 @@ def answer_metadata(evidence: PartEvidence, fetch: FetchDocument) -> list[Metada
     doc = best_document(evidence)
     if doc is None:
         return []
-    same_doc = [p for p in evidence.passages if p.source == doc.source]
+    same_doc = [p for p in evidence.passages if p.document == doc.document]
     fetched: list[Passage] = []
     out: list[MetadataAnswer] = []
     for kind in evidence.query.fields:
@@ -94,13 +94,13 @@ def answer_metadata(evidence: PartEvidence, fetch: FetchDocument) -> list[Metada
         value = str(doc.meta.get(field) or "")
         if not value and kind == "doc_number":
             if not fetched:
-                fetched = list(fetch(doc.title or evidence.query.text, doc.source))
+                fetched = list(fetch(doc.title or evidence.query.text, doc.document))
             value = _opening_number([*same_doc, *fetched])
         if not value:
             continue
         found = _stating(value, same_doc)
         if found is None:
-            more = fetch(f"{doc.title} {value}", doc.source)
+            more = fetch(f"{doc.title} {value}", doc.document)
             fetched.extend(more)
             found = _stating(value, more)
         if found is not None and found not in out:

@@ -79,6 +79,11 @@ class Passage:
     years: tuple[int, ...] = ()  # years the title and heading name
     context: str = ""  # folded title + heading + region + issuer: what every sentence of the passage is about
 
+    @property
+    def document(self) -> str:
+        """The document's id (its stored path): unlike ``source``, a file name, it is unique."""
+        return str(self.meta.get("path") or self.source)
+
     def citation(self, quote: str = "") -> Citation:
         """The public citation: quote as given, the full display passage, the hit's metadata."""
         return Citation(

@@ -24,7 +24,7 @@ from typing import Protocol
 from index.records import Filter, Hit
 from index.textnorm import fold, to_simplified
 from rag.drafting.letter import Part, ReplyDraft, Statement
-from rag.drafting.scope import office_scope, scope_filter
+from rag.drafting.scope import RegionScope, office_scope, scope_filter
 from rag.drafting.suggestion import Suggestion
 from rag.drafting.template import ReplyTemplate, reply_template
 from rag.lang import dates, figures, split_sentences
@@ -265,13 +265,20 @@ def _quote_prior(
 
 
 def build_draft(
-    facade: DraftingFacade, suggestion: Suggestion, ask: AskFn, *, rewrite_prior: bool = False
+    facade: DraftingFacade,
+    suggestion: Suggestion,
+    ask: AskFn,
+    *,
+    rewrite_prior: bool = False,
+    scoped: Callable[[RegionScope], Filter | None] | None = None,
 ) -> ReplyDraft:
     """The draft for ``suggestion``: ``ask`` is the facade's answerer (staff audience; the reply template
-    with an LLM backend). ``rewrite_prior``: let ``ask`` rewrite an earlier reply instead of quoting it."""
+    with an LLM backend). ``rewrite_prior``: let ``ask`` rewrite an earlier reply instead of quoting it.
+    ``scoped``: the office scope's search filter from an index of places (the assistant's registry), so a
+    draft does not read every document; without it the scope is computed over ``facade.docs()``."""
     template = reply_template()
     scope = office_scope(suggestion.region)
-    flt = scope_filter(scope, facade.docs(), text_of=facade.document_text)
+    flt = scoped(scope) if scoped is not None else scope_filter(scope, facade.docs(), text_of=facade.document_text)
     allowed = frozenset(str(s) for s in flt.equals["source"]) if flt is not None and "source" in flt.equals else None
     collector = _Collector(_Sources(allowed))
     asks = suggestion.asks(template)

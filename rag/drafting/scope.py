@@ -4,19 +4,28 @@ A county's reply may quote its prefecture, its province and the State Council, n
 or another province. The place of a document comes from the gazetteer over its recorded region,
 then its issuer, then its title; a document whose place cannot be told is left out of a regional
 draft, because nothing can show it is not another city's.
+
+A draft must not read every document: ``registry_scope_filter`` stores each document version's place in
+the registry once (keyed by the version of the rules and data that derived it) and then asks one indexed
+query for the sources in the allowed places. ``scope_filter`` is the same rule over a list of records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Protocol
 
 from index.records import Filter
 from index.textnorm import to_simplified
 from rag.lang import Place, gazetteer
+from rag.lang.data import DATA_DIR
 from rag.models import DocumentRecord
 
 NATIONAL = "全国"
+PLACE_RULES = "1"  # bump when document_place decides differently, so stored places are derived again
 _EDGE_CHARS = 300  # where a letter or notice names its issuer (head, 落款) when the metadata does not
 _places: dict[tuple[str, str], Place | str | None] = {}  # (source, sha256) -> place, across drafts
 
@@ -120,3 +129,62 @@ def scope_filter(
         if where is not None and scope.admits(where):
             sources.append(doc.source)
     return (base or Filter()).with_equals("source", sorted(sources))
+
+
+class PlaceStore(Protocol):
+    """What the scope needs of the registry (rag.documents.registry.Registry)."""
+
+    def generation(self) -> int: ...
+
+    def places_generation(self, version: str) -> int: ...
+
+    def unplaced(self, version: str) -> list[DocumentRecord]: ...
+
+    def record_places(
+        self, version: str, places: Mapping[str, tuple[str, str]], generation: int | None = None
+    ) -> None: ...
+
+    def placed_sources(self, version: str, places: Iterable[str]) -> list[str]: ...
+
+    def get(self, doc_id: str, with_text: bool = False) -> DocumentRecord | None: ...
+
+
+@cache
+def places_version() -> str:
+    """The rules and the language data places are derived with: a new gazetteer re-derives every place."""
+    digest = hashlib.sha256(PLACE_RULES.encode())
+    for path in sorted(DATA_DIR.iterdir()):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def place_key(where: Place | str | None) -> str:
+    """How a document's place is stored: a division code, ``全国``, or '' when it cannot be told."""
+    if isinstance(where, Place):
+        return where.code
+    return where or ""
+
+
+def registry_scope_filter(scope: RegionScope, store: PlaceStore, base: Filter | None = None) -> Filter | None:
+    """``scope_filter`` over the registry: documents not placed yet (new since the last draft) are placed
+    and stored, then the admitted sources come from one query on the stored places. When nothing was
+    written since the last draft (the generation), not even the unplaced documents are looked for."""
+    if scope.place is None:
+        return base
+    version = places_version()
+    generation = store.generation()
+    if store.places_generation(version) != generation:  # documents were written since the last draft
+        fresh = store.unplaced(version)
+
+        def text_by_path(path: str) -> Callable[[str], str]:
+            def text_of(_source: str) -> str:  # by id: two documents may share a file name
+                full = store.get(path, with_text=True)
+                return full.text if full is not None else ""
+
+            return text_of
+
+        found = {d.path: (d.sha256, place_key(document_place(d, text_by_path(d.path)))) for d in fresh}
+        store.record_places(version, found, generation)
+    sources = store.placed_sources(version, [*scope.allowed, NATIONAL])
+    return (base or Filter()).with_equals("source", sources)

@@ -75,7 +75,7 @@ def create_app(assistant: Assistant, settings: Settings, mount_ui: MountUI | Non
 
     @app.get("/healthz", tags=["运维"], summary="存活检查")
     def healthz() -> dict[str, object]:
-        return {"ok": True, "documents": len(assistant.docs()), "version": package_version()}
+        return {"ok": True, "documents": assistant.doc_count(), "version": package_version()}
 
     app.include_router(routes.router)
     app.include_router(staff.router)
@@ -85,11 +85,9 @@ def create_app(assistant: Assistant, settings: Settings, mount_ui: MountUI | Non
     return app
 
 
-def run(app: FastAPI, host: str, port: int) -> None:
-    """Serve until interrupted (uvicorn; one process, so one writer on RAG_HOME)."""
+def ensure_port_free(host: str, port: int) -> None:
+    """Fail with a clear message before uvicorn would log an error and exit the process."""
     import socket
-
-    import uvicorn
 
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         try:
@@ -98,5 +96,12 @@ def run(app: FastAPI, host: str, port: int) -> None:
             raise RagError(
                 f"无法在 {host}:{port} 启动服务（{exc.strerror or exc}）：端口可能已被占用，请用 --port 换一个端口。"
             ) from exc
+
+
+def run(app: FastAPI, host: str, port: int) -> None:
+    """Serve until interrupted (uvicorn; one process, so one writer on RAG_HOME)."""
+    import uvicorn
+
+    ensure_port_free(host, port)
     log.info("serving on http://%s:%d (API docs at /docs)", host, port)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -67,9 +67,8 @@ def docs(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> DocsOut:
-    """Without the staff token only public documents are listed: a citizen never learns internal titles."""
-    records = assistant_of(request).docs()
-    if not is_staff(settings_of(request), credentials):
-        records = [d for d in records if d.visibility == "public"]
-    page = records[offset : offset + limit]
-    return DocsOut(total=len(records), offset=offset, limit=limit, documents=[d.to_json() for d in page])
+    """Without the staff token only public documents are listed: a citizen never learns internal titles.
+    The page is read from the registry (SQL LIMIT/OFFSET), never the whole list."""
+    visibility = None if is_staff(settings_of(request), credentials) else "public"
+    page, total = assistant_of(request).docs_page(offset, limit, visibility)
+    return DocsOut(total=total, offset=offset, limit=limit, documents=[d.to_json() for d in page])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from eval.bench.hostile import pdf_bytes
 from rag.documents.cleaning import clean
 from rag.documents.loaders import load_file
+from rag.documents.registry import Registry
 from rag.models import CleanText, LoadedFile
 from tests.conftest import CORPUS
 
@@ -57,3 +59,16 @@ def make_pdf(path: Path, lines: list[str], image_only: bool = False) -> Path:
     c.showPage()
     c.save()
     return path
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def open_registry(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], Registry]:
+    """Opens the same registry again on each call, on SQLite and on PostgreSQL (the same tests run on both)."""
+    if request.param == "sqlite":
+        from rag.documents.registry_sqlite import SQLiteRegistry
+
+        return lambda: SQLiteRegistry(tmp_path / "registry.sqlite3")
+    from rag.documents.registry_postgres import PostgresRegistry
+
+    url = request.getfixturevalue("pg_url")
+    return lambda: PostgresRegistry(url)

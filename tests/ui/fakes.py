@@ -138,6 +138,26 @@ class FakeAssistant:
     def docs(self) -> list[DocumentRecord]:
         return list(self.documents.values())
 
+    def docs_page(
+        self, offset: int = 0, limit: int | None = 50, visibility: str | None = None
+    ) -> tuple[list[DocumentRecord], int]:
+        docs = sorted(
+            (d for d in self.documents.values() if visibility is None or d.visibility == visibility),
+            key=lambda d: d.path or d.source,
+        )
+        return docs[offset : None if limit is None else offset + limit], len(docs)
+
+    def doc_count(self, visibility: str | None = None) -> int:
+        return self.docs_page(0, None, visibility)[1]
+
+    def doc_facets(self) -> dict[str, list[str]]:
+        docs = self.documents.values()
+        return {
+            "issuer": sorted({d.meta.issuer for d in docs if d.meta.issuer}),
+            "doc_number": sorted({d.meta.doc_number for d in docs if d.meta.doc_number}),
+            "region": sorted({d.meta.region for d in docs if d.meta.region}),
+        }
+
     def remove(self, sources: Sequence[str]) -> list[str]:
         return [s for s in sources if self.documents.pop(s, None) is not None]
 

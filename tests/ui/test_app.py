@@ -280,3 +280,40 @@ def test_every_example_question_is_answered(bm25_assistant: Any) -> None:
 @pytest.mark.slow
 def test_every_example_question_is_answered_with_the_default_embedder(sample_assistant: Any) -> None:
     _ask_every_example(sample_assistant)
+
+
+def test_rag_ui_alone_serves_the_chinese_page_with_security_headers(tmp_path: Path) -> None:
+    """`rag ui` (launch) mounts the app the way `rag serve` does: same page fixes and headers."""
+    import socket
+
+    import httpx
+
+    from ui.app import launch
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    served = launch(FakeAssistant(), Settings(home=tmp_path), "127.0.0.1", port, block=False)
+    try:
+        response = httpx.get(f"http://127.0.0.1:{port}/", timeout=30)
+        html_tag = re.search(r"<html\b[^>]*>", response.text)
+        assert html_tag is not None and 'lang="zh-CN"' in html_tag.group(0)
+        assert response.headers.get("x-content-type-options") == "nosniff"
+    finally:
+        served.close()
+    with socket.socket() as s:  # closed: the port is free again
+        s.bind(("127.0.0.1", port))
+
+
+def test_rag_ui_on_a_taken_port_says_so_in_chinese(tmp_path: Path) -> None:
+    import socket
+
+    from rag.errors import RagError
+    from ui.app import launch
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        with pytest.raises(RagError, match="端口可能已被占用"):
+            launch(FakeAssistant(), Settings(home=tmp_path), "127.0.0.1", port, block=False)
