@@ -70,7 +70,11 @@ def utc_now() -> str:
 
 def git_commit() -> str:
     proc = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True)
+    dirty = subprocess.run(  # the results being written are no change of the code measured
+        ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!eval/bench/results"],
+        capture_output=True,
+        text=True,
+    )
     return proc.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "") if proc.returncode == 0 else "?"
 
 
