@@ -175,7 +175,8 @@ def test_staff_login_upload_and_search(browser: Any, server: dict[str, Any], scr
     page.get_by_role("tab", name="文件管理").click()
     expect(page.locator("#staff-docs-table")).to_contain_text(EXPECTED_SOURCE, timeout=15_000)  # filled at login
     page.locator("#staff-upload input[type=file]").set_input_files(str(upload))
-    expect(page.locator("#staff-upload")).to_contain_text(upload.name, timeout=30_000)
+    # Gradio shows the chosen file's stem and extension in separate boxes ("名字 .txt"): look for the stem
+    expect(page.locator("#staff-upload")).to_contain_text(upload.stem, timeout=30_000)
     page.locator("#staff-upload-vis").get_by_text("内部").click()
     page.click("#staff-upload-btn")
     expect(page.locator("#staff-upload-report")).to_contain_text("新增 1 个", timeout=ANSWER_TIMEOUT_MS)
