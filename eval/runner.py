@@ -130,6 +130,7 @@ def _answer(target: EvalTarget, item: EvalItem, result: dict[str, Any]) -> None:
     )
     result["got"] = answer.answer
     result["refused"] = answer.refused
+    result["refusal_reason"] = answer.refusal_reason
     result["citations"] = [
         {"n": c.n, "source": c.source, "chunk_id": c.chunk_id, "quote": c.quote} for c in answer.citations
     ]
@@ -203,6 +204,7 @@ def failures(results: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 "reference": r.get("reference", ""),
                 "got": r.get("got", r.get("error", "")),
                 "refused": r.get("refused"),
+                "refusal_reason": r.get("refusal_reason", ""),
                 "reasons": reasons,
                 "unsupported_figures": r.get("answer", {}).get("unsupported", []),
                 "top_hits": [{**h, "text": h["text"][:200]} for h in r.get("top_hits", [])[:TOP_HITS_IN_FAILURES]],

@@ -23,31 +23,52 @@ from index.metafilter import BoolMask
 log = logging.getLogger(__name__)
 
 IntArray = npt.NDArray[np.int32]
+_BLOCK = 1 << 20  # (term, doc) pairs scored at a time by lucene_matrix
 
 
 def lucene_matrix(docs: Sequence[IntArray], n_vocab: int, k1: float, b: float) -> dict[str, Any]:
     """bm25s' score matrix for method="lucene" (term-major CSC: data, indices = doc rows, indptr per term),
     computed with whole-array numpy instead of bm25s' per-document Python loop.
 
-    Same numbers (a test compares them with bm25s'); at 160k real chunks the loop's Python lists of
-    token ids alone took ~0.6 GB and ~15 s, this takes a few hundred MB of arrays for a moment."""
+    Same numbers (a test compares them with bm25s'). Memory: one int64 key per token (term * n_docs
+    + doc), sorted in place, and arrays per distinct (term, doc) pair; no further per-token copies
+    (np.unique's sorted copy, an int64 doc column and their products took ~1 GB at 160k real chunks)."""
     n_docs = len(docs)
     lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=n_docs)
-    flat = np.concatenate(list(docs)).astype(np.int64) if n_docs else np.zeros(0, dtype=np.int64)
-    doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
-    pairs, tf = np.unique(flat * max(n_docs, 1) + doc_of, return_counts=True)  # sorted by term, then doc
-    del flat, doc_of
-    term = pairs // max(n_docs, 1)
-    doc = pairs % max(n_docs, 1)
+    total = int(lengths.sum())
+    width = max(n_docs, 1)
+    key = np.empty(total, dtype=np.int64)
+    if n_docs:
+        np.concatenate(list(docs), out=key, casting="safe")
+    key *= width
+    key += np.repeat(np.arange(n_docs, dtype=np.int32), lengths)
+    key.sort()  # by term, then doc
+    first = np.ones(total, dtype=bool)  # where a new (term, doc) pair starts
+    np.not_equal(key[1:], key[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    del first
+    pairs = key[starts]
+    del key
+    tf = np.empty(len(starts), dtype=np.float32)  # run lengths of equal keys (exact in float32)
+    if len(starts):
+        np.subtract(starts[1:], starts[:-1], out=tf[:-1], casting="unsafe")
+        tf[-1] = total - starts[-1]
+    del starts
+    term = (pairs // width).astype(np.int32)
+    doc = (pairs % width).astype(np.int32)
+    del pairs
     df = np.bincount(term, minlength=n_vocab)
     idf = np.log1p((n_docs - df + 0.5) / (df + 0.5))
     avgdl = float(lengths.mean()) if n_docs else 1.0
-    tf32 = tf.astype(np.float32)
-    tfc = tf32 / (k1 * ((1 - b) + b * lengths[doc] / avgdl) + tf32)
-    data = (idf[term] * tfc).astype(np.float32)
+    data = np.empty(len(tf), dtype=np.float32)
+    for lo in range(0, len(tf), _BLOCK):  # elementwise, in blocks: float64 temporaries stay small
+        hi = lo + _BLOCK
+        tfb = tf[lo:hi]
+        tfc = tfb / (k1 * ((1 - b) + b * lengths[doc[lo:hi]] / avgdl) + tfb)
+        data[lo:hi] = idf[term[lo:hi]] * tfc
     indptr = np.zeros(n_vocab + 1, dtype=np.int64)
     np.cumsum(df, out=indptr[1:])
-    return {"data": data, "indices": doc.astype(np.int32), "indptr": indptr, "num_docs": n_docs}
+    return {"data": data, "indices": doc, "indptr": indptr, "num_docs": n_docs}
 
 
 def _load_vocab(folder: Path) -> list[str]:

@@ -35,6 +35,8 @@ def strip_pinyin(text: str) -> str:
     def repl(m: re.Match[str]) -> str:
         return "" if _TONE_MARK.search(m.group(0)) else m.group(0)
 
+    if "(" not in text and "（" not in text:  # an annotation is parenthesised: nothing to scan for
+        return text
     return PINYIN_ANNOTATION.sub(repl, text)
 
 
@@ -42,11 +44,13 @@ def to_simplified(text: str) -> str:
     return str(_t2s().convert(text))
 
 
+@lru_cache(maxsize=4096)  # cleaning and metadata fold the same line several times (breadcrumb, widget, footer checks)
 def fold(text: str) -> str:
     """The normalised copy: pinyin stripped, NFKC (full width -> half width), simplified, no zero-width chars."""
     text = ZERO_WIDTH.sub("", text)
     text = strip_pinyin(text)
-    text = unicodedata.normalize("NFKC", text)
+    if not unicodedata.is_normalized("NFKC", text):  # the check is much cheaper than normalising
+        text = unicodedata.normalize("NFKC", text)
     return to_simplified(text)
 
 

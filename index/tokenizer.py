@@ -46,6 +46,7 @@ _UNITS = (
 NUMBER_WITH_UNIT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:" + _UNITS + r")")
 # Anything of letters/digits/CJK counts as content; pure punctuation and whitespace tokens are dropped.
 _CONTENT = re.compile(r"[0-9a-z\u3400-\u9fff]")
+_KEEP_CACHE = 100_000  # distinct tokens _keep remembers (~10 MB at most)
 
 
 def _data_text(name: str) -> str:
@@ -95,6 +96,7 @@ class Tokenizer:
         if protect is not None:
             self.version += f"+protect-{protect_version or getattr(protect, '__qualname__', 'custom')}"
         self._protect = protect
+        self._kept: dict[str, bool] = {}  # token -> kept?; tokens repeat, the stopword/content test need not
 
     def normalize(self, text: str) -> str:
         """The folded text the tokens come from (also what the evidence matcher compares)."""
@@ -102,10 +104,21 @@ class Tokenizer:
 
     def tokenize(self, text: str) -> list[str]:
         """Tokens of ``text`` for BM25; identical for index and query."""
-        return [tok for tok in self._raw_tokens(self.normalize(text)) if self._keep(tok)]
+        kept = self._kept
+        out: list[str] = []
+        for tok in self._raw_tokens(self.normalize(text)):
+            keep = kept.get(tok)  # inlined cache hit of _keep: this loop runs once per token of the corpus
+            if keep or (keep is None and self._keep(tok)):
+                out.append(tok)
+        return out
 
     def _keep(self, token: str) -> bool:
-        return token not in self.stopwords and _CONTENT.search(token) is not None
+        kept = self._kept.get(token)
+        if kept is None:
+            kept = token not in self.stopwords and _CONTENT.search(token) is not None
+            if len(self._kept) < _KEEP_CACHE:
+                self._kept[token] = kept
+        return kept
 
     def _raw_tokens(self, text: str) -> Iterator[str]:
         pos = 0
@@ -122,7 +135,7 @@ class Tokenizer:
             yield from self._segment(text[pos:])
 
     def _segment(self, text: str) -> list[str]:
-        return [t.strip() for t in self._jieba.cut_for_search(text) if t.strip()]
+        return [s for t in self._jieba.cut_for_search(text) if (s := t.strip())]
 
 
 def _protected_spans(text: str) -> list[tuple[int, int, str]]:

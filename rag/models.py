@@ -154,6 +154,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     question: str = ""
     standalone_question: str = ""
+    refusal_reason: str = ""  # why it refused (rag.answer.refusal codes: low_coverage, other_year …), else ""
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -89,7 +89,7 @@ class Settings(BaseSettings):
     gguf_threads: int = Field(default=0, ge=0, description="llama.cpp threads; 0 = 1 on <= 2 cores, else cores - 1.")
     gguf_sha256: str = Field(default="", description="If set, the GGUF file must have this SHA-256 to be loaded.")
     evidence_threshold: float = Field(
-        default=0.28,
+        default=0.26,
         ge=0,
         le=2,
         description="Minimum selector score of the best answer sentence; below it the assistant refuses"

@@ -269,6 +269,7 @@ def run_kill9(base: Path, trials: int = 20, seed: int = 9) -> TrialsResult:
     a.ingest([base / "seed"], "internal")
     a.close()
     result = TrialsResult()
+    horizon: dict[str, float] = {}  # per kind of write: kill within this many seconds of its start
     for t in range(trials):
         op = ["ingest", "ingest-internal", "visibility", "remove", "rebuild"][t % 5]
         docs = [d.path for d in _open_docs(home)]
@@ -282,16 +283,17 @@ def run_kill9(base: Path, trials: int = 20, seed: int = 9) -> TrialsResult:
             arg = rng.choice(docs)
         else:
             arg = ""
-        start = time.perf_counter()
         proc, go = _start(home, op, arg)
         go.set()
-        time.sleep(rng.uniform(0.0, 0.15))
+        start = time.perf_counter()
+        time.sleep(rng.uniform(0.0, horizon.get(op, 0.15)))
         alive = proc.is_alive()
         if alive:
             os.kill(proc.pid, signal.SIGKILL)
             result.killed_mid_write += 1
         proc.join(30)
-        _ = time.perf_counter() - start
+        if not alive:  # it finished first: kill this kind of write earlier next time, so kills land mid-write
+            horizon[op] = min(horizon.get(op, 0.15), 0.8 * (time.perf_counter() - start))
         result.trials += 1
         problems = consistency_problems(_settings(home))
         if problems:

@@ -19,7 +19,7 @@ _END = "。！？!?；;,，：: \n"
 
 def quote(scored: Scored) -> str:
     """``sentence[n]。``: the mark before the end punctuation, as the LLM prompt asks too."""
-    return f"{scored.sentence.text.rstrip(_END)}[{scored.passage.n}]。"
+    return f"{scored.text.rstrip(_END)}[{scored.passage.n}]。"
 
 
 def compose(evidence: Evidence, max_sentences: int) -> Iterator[str]:

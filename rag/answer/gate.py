@@ -11,8 +11,11 @@ Two rules, nothing else vetoes:
    statement says nothing about one county, and a 铜梁区 figure is not a 合川区 one. Only the
    passages of in-scope documents go on.
 2. Score. The best sentence score of the selector (rag.answer.select) over those passages must
-   reach ``Settings.evidence_threshold`` (calibrated on the development set). A compound question
-   passes only when every part does.
+   reach ``Settings.evidence_threshold`` (calibrated on the development set), counting only the
+   sentences that state what the question pins down (rag.answer.constraints: a figure of the asked
+   kind, the asked year, series member and organisation). When the best sentence breaks one of
+   those, the refusal names the rule (no_figure, other_year, other_ordinal, other_organisation).
+   A compound question passes only when every part does.
 """
 
 from __future__ import annotations
@@ -23,11 +26,14 @@ from itertools import pairwise
 
 from index.textnorm import fold
 from rag.answer import refusal
+from rag.answer.constraints import document_year, screen
 from rag.answer.passages import Passage
 from rag.answer.query import Query
 from rag.answer.select import Scored, idf, rank_sentences
 from rag.lang import Place, doc_numbers, gazetteer
+from rag.lang.markers import relative_years
 
+CANDIDATES = 10  # best sentences checked against the question's constraints
 NAMED_DOC_SHARE = 0.6  # share of a named title's character pairs a passage title must repeat
 
 
@@ -79,7 +85,8 @@ class DocumentScope:
 
 
 def document_scopes(passages: Sequence[Passage]) -> dict[str, DocumentScope]:
-    """Per document: the places and years its title, heading, region and retrieved text name."""
+    """Per document: the places and years its title, heading, region and retrieved text name
+    (今年/去年 read against the document's date)."""
     places: dict[str, dict[Place, None]] = {}
     found_years: dict[str, set[int]] = {}
     for p in passages:
@@ -87,9 +94,12 @@ def document_scopes(passages: Sequence[Passage]) -> dict[str, DocumentScope]:
         doc_years = found_years.setdefault(p.document, set())
         doc_places.update(dict.fromkeys(p.places))
         doc_years.update(p.years)
+        written = document_year(p)
         for s in p.sentences:
             doc_places.update(dict.fromkeys(s.places))
             doc_years.update(s.years)
+            if written is not None:
+                doc_years.update(relative_years(s.folded, written))  # 今年 in a 2023 document
     return {src: DocumentScope(tuple(places[src]), frozenset(found_years[src])) for src in places}
 
 
@@ -102,7 +112,26 @@ def _passage_scope(passage: Passage) -> DocumentScope:
     return DocumentScope(tuple(places), frozenset(found))
 
 
-def in_scope(query: Query, passage: Passage, document: DocumentScope) -> bool:
+def _section(passage: Passage) -> tuple[str, str]:
+    """The passage's document and the top of its heading path: the section it belongs to."""
+    return passage.document, passage.heading.split(">")[0].strip()
+
+
+def section_places(passages: Sequence[Passage]) -> dict[tuple[str, str], tuple[Place, ...]]:
+    """Per (document, top heading): the places the text of its retrieved passages names. A speech
+    collection's section names its district once, at its start (沙坪坝区委书记 …); the section's
+    later chunks are about that district too."""
+    out: dict[tuple[str, str], dict[Place, None]] = {}
+    for p in passages:
+        if not p.heading:
+            continue
+        named = out.setdefault(_section(p), {})
+        for s in p.sentences:
+            named.update(dict.fromkeys(s.places))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def in_scope(query: Query, passage: Passage, document: DocumentScope, section: Sequence[Place] = ()) -> bool:
     """The passage speaks of every asked place (or a place inside it); its document, of every asked year.
 
     For places the nearest statement decides: what the passage itself names, and only when it names
@@ -113,6 +142,8 @@ def in_scope(query: Query, passage: Passage, document: DocumentScope) -> bool:
     handles sentences that name only other years."""
     own = _passage_scope(passage)
     places = own.places or document.places
+    if section and not any(s.places for s in passage.sentences):
+        places = (*places, *section)  # its text names no place: the section it stands in does
     if not all(place_ok(place, places) for place in query.places):
         return False
     return all(year in document.years for year in query.years)
@@ -149,19 +180,28 @@ def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> 
     if not passages:
         return PartEvidence(query, (), (), 0.0, refusal.NO_EVIDENCE)
     scopes = document_scopes(passages)
+    sections = section_places(passages)
     named = {p.document for p in passages if query.named_doc and names_document(query.named_doc, p)}
     kept = tuple(
-        p for p in passages if in_scope(query, p, scopes[p.document]) and (not query.named_doc or p.document in named)
+        p
+        for p in passages
+        if in_scope(query, p, scopes[p.document], sections.get(_section(p), ()))
+        and (not query.named_doc or p.document in named)
     )
     ranked = tuple(rank_sentences(query, kept))
     if not ranked:
         return PartEvidence(query, (), (), 0.0, refusal.OUT_OF_SCOPE)
-    score = ranked[0].score
     if query.is_metadata:
         # the answer is a field of the record: what must be sure is which document is meant
-        score = max(score, max(document_coverage(query, p, kept) for p in kept))
-    reason = None if score >= threshold else refusal.LOW_COVERAGE
-    return PartEvidence(query, kept, ranked, score, reason)
+        score = max(ranked[0].score, max(document_coverage(query, p, kept) for p in kept))
+        return PartEvidence(query, kept, ranked, score, None if score >= threshold else refusal.LOW_COVERAGE)
+    # what the question pins down (figure, year, series member, organisation) must be what is quoted
+    passing, broken = screen(query, ranked, CANDIDATES)
+    score = passing[0].score if passing else 0.0
+    if score >= threshold:
+        return PartEvidence(query, kept, passing, score, None)
+    reason = broken if broken and ranked[0].score >= threshold else refusal.LOW_COVERAGE
+    return PartEvidence(query, kept, passing or ranked, score if passing else ranked[0].score, reason)
 
 
 def assess(query: Query, passages: Sequence[Passage], threshold: float) -> Evidence:

@@ -16,7 +16,11 @@ from functools import lru_cache
 
 from index.textnorm import fold
 from index.tokenizer import default_tokenizer
+from rag.answer.asked import asked_years, figure_families, figure_subject
+from rag.answer.orgs import OrgName, organisations
 from rag.lang import Place, doc_numbers, figures, gazetteer, vocab, years
+from rag.lang.data import read_list
+from rag.lang.markers import Ordinal, ordinals
 from rag.prompts import render
 
 log = logging.getLogger(__name__)
@@ -47,6 +51,12 @@ class Query:
     named_doc: str = ""  # a document the question names (《…》 or a 文号), folded
     fields: tuple[str, ...] = ()  # every metadata type asked (文号和成文日期 -> doc_number, doc_date)
     given: frozenset[tuple[float, str]] = frozenset()  # (value, family) of figures the question states
+    # constraints the answer sentence must meet (rag.answer.constraints):
+    asked_years: tuple[int, ...] = ()  # the years asked about, 上一年 of 2004 included (2004, 2003)
+    figure_families: tuple[str, ...] = ()  # unit families the asked figure is counted in (件, money, percent)
+    subject: tuple[str, ...] = ()  # what the asked figure is of (工业, 投资 in 工业投资增长多少)
+    ordinals: tuple[Ordinal, ...] = ()  # series members asked about (十三届, 三次会议, 第三批, 第61号)
+    organisations: tuple[OrgName, ...] = ()  # organisations the question names (卫生健康局)
     parts: tuple[Query, ...] = ()  # sub-questions of a compound question (empty for a simple one)
 
     @property
@@ -144,6 +154,12 @@ def focus_terms(text: str, terms: Sequence[str], main: tuple[int, int] | None) -
     return (after,) if after else ((before,) if before else ())
 
 
+@lru_cache(maxsize=1)
+def frame_words() -> frozenset[str]:
+    """Words that frame a question (开始, 一共, 打算…; rag/lang/data/question_frames.txt): no content."""
+    return frozenset(fold(w) for w in read_list("question_frames.txt"))
+
+
 def content_terms(text: str, skip: Sequence[tuple[int, int]] = (), drop: Sequence[str] = ()) -> tuple[str, ...]:
     """Content words (index tokenizer, stopwords removed) outside the ``skip`` spans, without years
     or words in ``drop`` (the constraint places, which the gate checks on their own)."""
@@ -152,7 +168,7 @@ def content_terms(text: str, skip: Sequence[tuple[int, int]] = (), drop: Sequenc
     for tok in default_tokenizer().tokenize(kept):
         if len(tok) < _MIN_TERM or tok in out or (tok.isdigit() and len(tok) == 4):
             continue
-        if years(tok) or tok in drop:
+        if years(tok) or tok in drop or tok in frame_words():
             continue
         out.append(tok)
     return tuple(out)
@@ -177,27 +193,47 @@ def _places(text: str) -> tuple[tuple[Place, ...], tuple[str, ...], list[tuple[i
     return tuple(places), tuple(names), [(m.start, m.end) for m in mentions]
 
 
+@lru_cache(maxsize=1)
+def _publication_verbs() -> tuple[str, ...]:
+    return tuple(fold(w) for w in read_list("publication_verbs.txt"))
+
+
+def _of_record(text: str, kind: str) -> bool:
+    """A date asked of a named document is its own date only when asked when it was issued
+    (哪天印发的); 对《…》有意见最晚什么时候寄到 asks a date its text states."""
+    if kind != "date":
+        return True
+    outside = _QUOTED.sub("", text)
+    return any(v in outside for v in _publication_verbs())
+
+
 def _analyse_one(text: str) -> Query:
     asked = asked_type(text)
     places, names, place_spans = _places(text)
     named = _named_document(text)
     fields = asked.fields
-    if named and not fields and asked.kind in _OF_NAMED_DOC:
+    if named and not fields and asked.kind in _OF_NAMED_DOC and _of_record(text, asked.kind):
         fields = (_OF_NAMED_DOC[asked.kind],)  # 《…》是哪个机关发的 / 哪天印发的: the named document's own record
     # places are constraints (checked by the gate), not words to cover
     terms = content_terms(text, [*asked.spans, *place_spans])
+    focus = focus_terms(text, terms, asked.main)
     return Query(
         text=text,
         answer_type=asked.kind,
         unit=asked.unit,
         terms=terms,
-        focus=focus_terms(text, terms, asked.main),
+        focus=focus,
         places=places,
         place_names=names,
         years=tuple(dict.fromkeys(years(text))),
         named_doc=named,
         fields=fields,
         given=frozenset((f.value, f.family) for f in figures(text)),
+        asked_years=asked_years(text),
+        figure_families=figure_families(text, asked.kind, asked.unit, asked.main, focus),
+        subject=figure_subject(text, terms, asked.kind, asked.main, FOCUS_GAP),
+        ordinals=tuple(ordinals(text)),
+        organisations=organisations(text),
     )
 
 
@@ -216,6 +252,8 @@ def analyse(question: str) -> Query:
         part = _analyse_one(piece)
         if not part.answer_type and not part.terms:
             continue
+        if parts and parts[-1].answer_type == "list" and not part.terms:
+            continue  # 有哪些？说几个。: a request for some of the list just asked, not a question of its own
         if parts:  # a part naming no place, year or document continues the one before it
             before = parts[-1]
             part = replace(
@@ -224,7 +262,14 @@ def analyse(question: str) -> Query:
                 place_names=part.place_names or before.place_names,
                 years=part.years or before.years,
                 named_doc=part.named_doc or before.named_doc,
+                # 一共放几天？ names nothing of its own: it asks about what the part before it does
+                terms=part.terms or before.terms,
+                asked_years=part.asked_years or before.asked_years,
+                ordinals=part.ordinals or before.ordinals,
+                organisations=part.organisations or before.organisations,
             )
+        if parts and parts[-1].is_metadata and part.answer_type == "date" and _of_record(piece, "date"):
+            part = replace(part, fields=(DOC_DATE,))  # …用哪个文号印发的？哪天印发的？: the same record's date
         parts.append(part)
     if len(parts) < 2:
         return whole

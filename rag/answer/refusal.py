@@ -15,6 +15,12 @@ LOW_COVERAGE = "low_coverage"  # the best passage does not cover the question's 
 UNSUPPORTED = "unsupported"  # every answer sentence failed citation verification
 NO_ANSWER = "no_answer"  # the backend itself found no answer in the passages
 OUT_OF_SCOPE = "out_of_scope"  # no passage is about the asked place, year or document
+# the best sentence covers the question but states something else than it pins down (rag.answer.constraints)
+NO_FIGURE = "no_figure"  # no figure of the asked kind (件, money, a percentage)
+OTHER_SUBJECT = "other_subject"  # its figures are of something else than the asked one
+OTHER_YEAR = "other_year"  # about another year
+OTHER_ORDINAL = "other_ordinal"  # about another session, batch or numbered item
+OTHER_ORGANISATION = "other_organisation"  # about another organisation
 
 REASONS: dict[str, str] = {
     NO_EVIDENCE: "没有检索到相关文件内容",
@@ -22,6 +28,11 @@ REASONS: dict[str, str] = {
     UNSUPPORTED: "回答中的内容无法在所引资料中得到核实",
     NO_ANSWER: "资料中没有能回答该问题的句子",
     OUT_OF_SCOPE: "检索到的内容与问题所问的地区、年份或文件不符",
+    NO_FIGURE: "检索到的内容没有问题所问的数字",
+    OTHER_SUBJECT: "检索到的数字说的是另一项指标",
+    OTHER_YEAR: "检索到的内容说的是另一个年份",
+    OTHER_ORDINAL: "检索到的内容说的是另一届、另一次或另一编号",
+    OTHER_ORGANISATION: "检索到的内容说的是另一个单位",
 }
 
 

@@ -6,7 +6,11 @@ score = coverage · (FIT_FLOOR + (1 − FIT_FLOOR) · fit) · penalties, where
   found only in the passage's title or heading counts half: "closeness to the heading"), with IDF
   over the sentences of the retrieved pool, so words every passage repeats weigh little;
 * fit says whether the sentence holds the kind of thing asked: a figure (in the asked unit) for
-  多少, a date for 何时, an organisation or person for 谁/哪个单位, an enumeration for 哪些.
+  多少, a deadline or date range for 何时/到哪天, an organisation or person for 谁/哪个单位, an
+  enumeration for 哪些, a cause for 为什么, an action for 怎么办 (rag.answer.shape, cues as data);
+* a letter's greeting or thanks (…收悉，现答复如下) only restates the question: its words count like
+  a heading's, and a sentence that is all formula keeps little of its score; the short heading line
+  right above a sentence (一、禁燃禁放时间) is what the sentence states, so its words count nearly fully.
 
 No sentence, phrase or document is special-cased: the same two numbers rank every sentence.
 """
@@ -23,6 +27,15 @@ from itertools import pairwise
 from index.textnorm import fold
 from rag.answer.passages import Passage, SentenceFacts
 from rag.answer.query import Query
+from rag.answer.shape import (
+    all_formula,
+    date_fit,
+    formula_prefix,
+    formula_split,
+    has_cue,
+    is_heading,
+    is_section_heading,
+)
 from rag.lang import split_clauses, vocab
 
 FIT_FLOOR = 0.4  # a sentence of the wrong shape keeps this share of its coverage
@@ -30,7 +43,16 @@ HEADING_CREDIT = 0.5  # a word in the title/heading only: the sentence is under 
 PARTIAL_CREDIT = 0.6  # a long word whose character pairs the sentence mostly repeats (规上工业 / 规模以上工业)
 BARE_FIT = 0.2  # a figure question answered only by numbers without a unit
 OTHER_UNIT_FIT = 0.5  # figures, none in the asked unit
-NEUTRAL_FIT = 0.5  # types with no detectable shape (what, reason, measure, yes/no)
+NEUTRAL_FIT = 0.5  # types with no detectable shape (what, yes/no), or a reason/measure without a cue
+LOCAL_HEADING_CREDIT = 0.8  # a word in the heading line right above the sentence
+FORMULA_PENALTY = 0.3  # the sentence is all greeting or thanks
+SECTION_PENALTY = 0.5  # a numbered heading line (一、公示时间) names a section, it answers nothing
+# a sentence of the wrong shape keeps less for a type whose answer always has that shape: a date
+# question answered by a sentence without a date is no answer, however many of its words it repeats
+TYPE_FLOOR = {"date": 0.15}
+ADDRESSEE_TYPES = frozenset({"person", "organisation", "issuer"})
+CUED_TYPES = frozenset({"reason", "measure"})  # types whose fit is a cue word (rag/lang/data/answer_cues.tsv)
+HEADING_BACK = 3  # sentences back to look for the heading line a sentence stands under
 RANK_PRIOR = 0.02
 FOCUS_PENALTY = 0.6  # the sentence lacks the word the interrogative asks about
 YEAR_PENALTY = 0.5  # the sentence names years, none of them asked  # ties go to better-ranked passages
@@ -57,10 +79,17 @@ class Scored:
     score: float
     coverage: float
     fit: float
+    trim: bool = False  # quote without the letter's greeting (never for 谁/哪个单位: it names the addressee)
 
     @property
     def sentence(self) -> SentenceFacts:
         return self.passage.sentences[self.index]
+
+    @property
+    def text(self) -> str:
+        """The sentence as quoted: without the letter's greeting before the answer (…现答复如下：)."""
+        text = self.sentence.text
+        return text[formula_prefix(text) :].lstrip() if self.trim else text
 
 
 def _bigrams(text: str) -> set[str]:
@@ -74,9 +103,11 @@ def idf(terms: Sequence[str], passages: Sequence[Passage]) -> dict[str, float]:
     return {t: math.log(1 + (n + 1) / (sum(1 for x in texts if t in x) + 0.5)) for t in terms}
 
 
-def _match(term: str, sentence: str, context: str) -> float:
+def _match(term: str, sentence: str, context: str, local: str = "") -> float:
     if term in sentence:
         return 1.0
+    if local and term in local:
+        return LOCAL_HEADING_CREDIT
     if term in context:
         return HEADING_CREDIT
     if len(term) >= 3:
@@ -87,12 +118,36 @@ def _match(term: str, sentence: str, context: str) -> float:
     return 0.0
 
 
-def coverage(query: Query, weights: dict[str, float], sentence: SentenceFacts, context: str) -> float:
+@lru_cache(maxsize=4096)
+def _body(folded: str) -> tuple[str, str]:
+    """(the sentence without its greeting and formula clauses, those clauses): only the first answers."""
+    cut = formula_prefix(folded)
+    body, frame = formula_split(folded[cut:])
+    return body, folded[:cut] + frame
+
+
+def formula_aware(query: Query) -> bool:
+    """Greetings answer nothing, except who wrote or received the letter (its address line names them)."""
+    return query.answer_type not in ADDRESSEE_TYPES
+
+
+def coverage(query: Query, weights: dict[str, float], sentence: SentenceFacts, context: str, local: str = "") -> float:
+    """IDF-weighted share of the question's words the sentence states (its greeting counts as context)."""
     total = sum(weights.get(t, 0.0) for t in query.terms)
     if total <= 0:
         return 0.0
-    got = sum(weights.get(t, 0.0) * _match(t, sentence.folded, context) for t in query.terms)
+    body, frame = _body(sentence.folded) if formula_aware(query) else (sentence.folded, "")
+    context = f"{frame} {context}" if frame else context
+    got = sum(weights.get(t, 0.0) * _match(t, body, context, local) for t in query.terms)
     return got / total
+
+
+def local_heading(passage: Passage, index: int) -> str:
+    """The heading line the sentence stands under within its passage (一、交通管制时间), or ""."""
+    for j in range(index - 1, max(index - 1 - HEADING_BACK, -1), -1):
+        if is_heading(passage.sentences[j]):
+            return passage.sentences[j].folded
+    return ""
 
 
 @lru_cache(maxsize=256)
@@ -134,7 +189,9 @@ def fit(query: Query, sentence: SentenceFacts) -> float:
             return BARE_FIT  # only bare numbers (list marks, phone numbers): no quantity of anything
         return 1.0
     if kind == "date":
-        return 1.0 if sentence.dates else (0.4 if sentence.years else 0.0)
+        return date_fit(sentence)
+    if kind in ("reason", "measure"):
+        return 1.0 if has_cue(kind, _body(sentence.folded)[0]) else NEUTRAL_FIT
     if kind == "person":
         return 1.0 if any(w in sentence.folded for w in _role_words()) else 0.2
     if kind in ("organisation", "issuer"):
@@ -154,14 +211,22 @@ def _passage_years(passage: Passage) -> frozenset[int]:
     return frozenset(passage.years).union(*(s.years for s in passage.sentences))
 
 
-def _penalty(query: Query, sentence: SentenceFacts, passage: Passage) -> float:
+def _penalty(query: Query, sentence: SentenceFacts, passage: Passage, local: str = "") -> float:
     """Less for a sentence that misses what exactly is asked, or that speaks of another year.
 
     The asked year must be stated next to the figure: by the sentence, or at least by its passage
     (a document reporting 2017 and planning 2018 mentions 2018 without giving its figure)."""
     factor = 1.0
-    if query.focus and not query.is_metadata and not any(_match(t, sentence.folded, "") > 0 for t in query.focus):
+    if (
+        query.focus
+        and not query.is_metadata
+        and not any(_match(t, sentence.folded, "", local) > 0 for t in query.focus)
+    ):
         factor *= FOCUS_PENALTY
+    if formula_aware(query) and all_formula(sentence.folded):
+        factor *= FORMULA_PENALTY
+    if query.answer_type not in _LIST_TYPES and is_section_heading(sentence):
+        factor *= SECTION_PENALTY
     if query.years and sentence.years and not set(query.years) & set(sentence.years):
         factor *= YEAR_PENALTY
     if query.years and not set(query.years) & _passage_years(passage):
@@ -178,10 +243,12 @@ def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
         for i, sentence in enumerate(passage.sentences):
             if is_title_line(sentence, passage) or (is_lead_in(sentence) and query.answer_type not in _LIST_TYPES):
                 continue  # a title names the document and a lead-in (…代表：) states nothing on its own
-            cov = coverage(query, weights, sentence, passage.context)
+            local = local_heading(passage, i)
+            cov = coverage(query, weights, sentence, passage.context, local)
             shape = fit(query, sentence)
-            score = cov * (FIT_FLOOR + (1 - FIT_FLOOR) * shape) * _penalty(query, sentence, passage) + prior
-            scored.append(Scored(passage, i, score, cov, shape))
+            floor = TYPE_FLOOR.get(query.answer_type, FIT_FLOOR)
+            score = cov * (floor + (1 - floor) * shape) * _penalty(query, sentence, passage, local) + prior
+            scored.append(Scored(passage, i, score, cov, shape, trim=formula_aware(query)))
     scored.sort(key=lambda s: -s.score)
     return scored
 
@@ -196,16 +263,59 @@ def opens_list(sentence: SentenceFacts) -> bool:
     return is_lead_in(sentence) or bool(_FIRST_ITEM.search(sentence.folded))
 
 
-def _continuation(query: Query, best: Scored, limit: int) -> list[Scored]:
-    """The items after a list's lead, in the same passage, up to the one that closes the list (。)."""
-    if query.answer_type not in _LIST_TYPES or not opens_list(best.sentence):
+def ends_item(sentence: SentenceFacts) -> bool:
+    """The sentence ends at a semicolon: an item (一是…；) whose list goes on in the next sentence."""
+    return sentence.folded.rstrip().endswith(_ITEM_ENDS)
+
+
+def next_passage(passage: Passage, pool: Sequence[Passage]) -> Passage | None:
+    """The retrieved chunk that follows ``passage`` in its document (a list's lead can end a chunk)."""
+    position = passage.meta.get("position")
+    if not isinstance(position, int):
+        return None
+    doc = passage.meta.get("doc_id") or passage.source
+    return next(
+        (p for p in pool if (p.meta.get("doc_id") or p.source) == doc and p.meta.get("position") == position + 1),
+        None,
+    )
+
+
+def _following(best: Scored, pool: Sequence[Passage]) -> list[tuple[Passage, int]]:
+    """The sentences after the best one: the rest of its passage, then the next chunk's (after any overlap)."""
+    out = [(best.passage, i) for i in range(best.index + 1, len(best.passage.sentences))]
+    after = next_passage(best.passage, pool)
+    if after is not None:
+        texts = [s.folded for s in after.sentences]
+        seen = {best.sentence.folded, *(best.passage.sentences[i].folded for _, i in out)}
+        start = max((k + 1 for k, t in enumerate(texts) if t in seen), default=0)  # chunks overlap
+        out += [(after, i) for i in range(start, len(texts))]
+    return out
+
+
+def _continuation(query: Query, best: Scored, limit: int, pool: Sequence[Passage] = ()) -> list[Scored]:
+    """The items after a list's lead, or after an item ending at ；, up to the one that closes the
+    list (。): a cause or measure given as 一是…；二是…。 is quoted whole, and a lead ending its chunk
+    goes on in the next retrieved chunk of the same document."""
+    if query.answer_type not in _LIST_TYPES or not (opens_list(best.sentence) or ends_item(best.sentence)):
         return []
     out: list[Scored] = []
-    for i in range(best.index + 1, min(best.index + 1 + limit, len(best.passage.sentences))):
-        out.append(Scored(best.passage, i, best.score, best.coverage, best.fit))
-        if not best.passage.sentences[i].folded.rstrip().endswith(_ITEM_ENDS):
+    for passage, i in _following(best, pool)[:limit]:
+        out.append(Scored(passage, i, best.score, best.coverage, best.fit, trim=best.trim))
+        if not passage.sentences[i].folded.rstrip().endswith(_ITEM_ENDS):
             break
     return out
+
+
+def _answer_follows(query: Query, best: Scored) -> list[Scored]:
+    """The next sentence when the best one restates the matter and the next gives the cause or
+    measure asked (您反映的…道路遭破坏。我局已将该段道路上报为…项目): the answer goes on there."""
+    nxt = best.index + 1
+    if query.answer_type not in CUED_TYPES or best.fit >= 1.0 or nxt >= len(best.passage.sentences):
+        return []
+    following = best.passage.sentences[nxt]
+    if fit(query, following) < 1.0:
+        return []
+    return [Scored(best.passage, nxt, best.score, best.coverage, 1.0, trim=best.trim)]
 
 
 def choose(query: Query, ranked: Sequence[Scored], max_sentences: int) -> list[Scored]:
@@ -213,10 +323,11 @@ def choose(query: Query, ranked: Sequence[Scored], max_sentences: int) -> list[S
     if not ranked:
         return []
     best = ranked[0]
-    listed = _continuation(query, best, LIST_ITEMS)
+    pool = list({id(s.passage): s.passage for s in ranked}.values())
+    listed = _continuation(query, best, LIST_ITEMS, pool)
     if listed:
         return [best, *listed]
-    picked = [best]
+    picked = [best, *_answer_follows(query, best)]
     for other in ranked[1:]:
         if len(picked) >= max_sentences or other.score < CONTINUE_RATIO * best.score:
             break

@@ -57,6 +57,7 @@ def refuse(turn: Turn, reason: str, dropped: tuple[str, ...] = ()) -> Iterator[C
             timings_ms=dict(turn.timings),
             question=turn.question,
             standalone_question=turn.standalone,
+            refusal_reason=reason,
         )
     )
 

@@ -1,18 +1,22 @@
-"""Ingestion: files -> cleaned documents -> chunks -> registry + index, all or nothing per batch.
+"""Ingestion: files -> cleaned documents -> chunks -> registry + index, all or nothing per call.
 
-A bad file is recorded in the report and the batch goes on. The index and the registry are
-written only after every good file of the batch is prepared and embedded, so a crash or a model
-error mid-batch leaves what was stored untouched.
+A bad file is recorded in the report and the call goes on. Documents stream through in bounded
+batches (prepare, add to the in-memory index, write registry rows), so memory holds one batch of
+documents however many files a call names (46k news articles in one ``rag ingest``). All registry
+rows of a call go into one transaction, committed only after the index is saved; the registry is
+marked "index dirty" first. So a crash or a model error mid-call leaves the registry untouched
+(the in-memory index is put back; a crashed process's saved index is repaired by the next writer).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Protocol
 
 from index.base import SearchBackend
 from index.records import Record
@@ -33,6 +37,7 @@ ProgressCallback = Callable[[int, int, str], None]
 STAGE_FILES = "读取文件"
 STAGE_EMBED = "向量化文本块"
 _MB = 1024 * 1024
+BATCH_CHUNKS = 5000  # chunks prepared before they go to the index and the registry (bounds memory)
 
 
 @dataclass
@@ -171,7 +176,16 @@ def _expand(paths: Sequence[Path], report: IngestReport, follow_symlinks: bool, 
     return files
 
 
-def _unique_id(cand: Candidate, registry: Registry, claimed: set[str]) -> str:
+class _Lookup(Protocol):
+    """The registry reads that decide who a file is (Registry, or the view of it during a call)."""
+
+    def get(self, doc_id: str, with_text: bool = False) -> DocumentRecord | None: ...
+    def find_by_origin(self, origin: str) -> DocumentRecord | None: ...
+    def find_by_sha(self, sha256: str) -> DocumentRecord | None: ...
+    def chunks(self, doc_id: str | None = None) -> list[Chunk]: ...
+
+
+def _unique_id(cand: Candidate, registry: _Lookup, claimed: set[str]) -> str:
     """A longer path for a file whose short id another file already holds (same name, other folder)."""
     parts = Path(os.path.abspath(cand.path)).parts
     for n in range(3, len(parts) + 1):
@@ -186,7 +200,7 @@ def _gone(origin: str) -> bool:
     return os.path.isabs(origin) and not os.path.lexists(origin)
 
 
-def _identify(cand: Candidate, registry: Registry, claimed: set[str]) -> tuple[str, DocumentRecord | None]:
+def _identify(cand: Candidate, registry: _Lookup, claimed: set[str]) -> tuple[str, DocumentRecord | None]:
     """The id this file is stored under and the stored document it updates, if any."""
     existing = registry.find_by_origin(cand.origin)
     if existing is not None:
@@ -203,7 +217,7 @@ def _prepare(
     cand: Candidate,
     visibility: str | None,
     settings: Settings,
-    registry: Registry,
+    registry: _Lookup,
     claimed: set[str],
     batch_shas: dict[str, str],
 ) -> _Prepared | None:
@@ -271,35 +285,52 @@ def _prepare(
     )
 
 
-def ingest_paths(
-    paths: Sequence[Path],
-    *,
+class _Unclaimed:
+    """The registry as ``_prepare`` sees it during a call: documents written earlier in the call are
+    not "stored". Batches are written inside one open transaction, so reads see them; a file named
+    twice in one call must still be reported as a duplicate of the call, as when it was one batch."""
+
+    def __init__(self, registry: Registry, claimed: set[str]) -> None:
+        self._registry = registry
+        self._claimed = claimed
+
+    def _visible(self, doc: DocumentRecord | None) -> DocumentRecord | None:
+        return None if doc is None or doc.path in self._claimed else doc
+
+    def get(self, doc_id: str, with_text: bool = False) -> DocumentRecord | None:
+        return self._visible(self._registry.get(doc_id, with_text))
+
+    def find_by_origin(self, origin: str) -> DocumentRecord | None:
+        return self._visible(self._registry.find_by_origin(origin))
+
+    def find_by_sha(self, sha256: str) -> DocumentRecord | None:
+        return self._visible(self._registry.find_by_sha(sha256))
+
+    def chunks(self, doc_id: str | None = None) -> list[Chunk]:
+        return self._registry.chunks(doc_id)
+
+
+def _prepared_batches(
+    files: Sequence[Candidate],
     visibility: str | None,
     settings: Settings,
     registry: Registry,
-    index: SearchBackend,
-    progress: ProgressCallback | None = None,
-    upload: bool = False,
-    follow_symlinks: bool | None = None,
-) -> IngestReport:
-    """Ingest files and folders; see the module docstring for the failure guarantees.
-
-    ``visibility`` None keeps a stored document's visibility (new documents are public); the caller
-    holds RAG_HOME's write lock. ``upload`` stores files under ``uploads/<name>`` (staff uploads)."""
-    if visibility is not None:
-        check_visibility(visibility)
-    report = IngestReport()
-    follow = settings.follow_symlinks if follow_symlinks is None else follow_symlinks
-    files = _expand(paths, report, follow, upload)
-    prepared: list[_Prepared] = []
+    report: IngestReport,
+    progress: ProgressCallback | None,
+    batch_chunks: int,
+) -> Iterator[list[_Prepared]]:
+    """Prepared documents in batches of about ``batch_chunks`` chunks; bad and skipped files go into the report."""
     claimed: set[str] = set()
     batch_shas: dict[str, str] = {}
+    view = _Unclaimed(registry, claimed)
+    batch: list[_Prepared] = []
+    size = 0
     for i, cand in enumerate(files, 1):
         shown = safe_text(str(cand.path))
         if progress:
             progress(i - 1, len(files), f"{STAGE_FILES} {safe_text(cand.path.name)}")
         try:
-            item = _prepare(cand, visibility, settings, registry, claimed, batch_shas)
+            item = _prepare(cand, visibility, settings, view, claimed, batch_shas)
         except _Skip as skip:
             log.info("skipped %s: %s", shown, skip.reason)
             report.skipped.append((shown, skip.reason))
@@ -317,51 +348,144 @@ def ingest_paths(
             continue
         claimed.add(item.doc_id)
         batch_shas[item.sha256] = shown
-        prepared.append(item)
+        batch.append(item)
+        size += len(item.chunks)
+        if size >= batch_chunks:
+            yield batch
+            batch, size = [], 0
     if progress:
         progress(len(files), len(files), STAGE_FILES)
-    if not prepared:
+    if batch:
+        yield batch
+
+
+class _IndexUndo:
+    """What this call changed in the in-memory index, so a failure can put it back as it was."""
+
+    def __init__(self, index: SearchBackend) -> None:
+        self._index = index
+        self._added: set[str] = set()
+        self._replaced: dict[str, Record] = {}
+
+    def add(self, records: Sequence[Record], progress: Callable[[int], None]) -> None:
+        ids = [r.id for r in records]
+        for old in self._index.get([i for i in ids if i not in self._added]):
+            self._replaced.setdefault(old.id, old)
+        self._added.update(ids)
+        self._index.add(records, progress=progress)
+
+    def undo(self) -> None:
+        try:
+            self._index.delete([i for i in self._added if i not in self._replaced])
+            if self._replaced:
+                self._index.add(list(self._replaced.values()))
+        except Exception:  # the registry stays marked "index dirty": the next writer repairs the index
+            log.exception("could not restore the in-memory index after a failed ingest")
+
+
+def _write(conn: Any, p: _Prepared) -> None:
+    if p.visibility_only:
+        Registry.set_visibility(conn, p.doc_id, p.visibility)
+        return
+    for old in p.replaces:
+        Registry.delete(conn, old)
+    Registry.put(
+        conn,
+        source=p.source,
+        sha256=p.sha256,
+        meta=p.meta,
+        visibility=p.visibility,
+        path=p.doc_id,
+        text=p.text,
+        chunks=p.chunks,
+        origin=p.origin,
+    )
+
+
+@dataclass(frozen=True)
+class _Written:
+    """What the report says about a document once the call is committed (its text and chunks are gone)."""
+
+    doc_id: str
+    chunks: int
+    is_update: bool
+
+
+def _count(report: IngestReport, w: _Written) -> None:
+    report.sources.append(w.doc_id)
+    report.chunks += w.chunks
+    if w.is_update:
+        report.updated += 1
+    else:
+        report.added += 1
+
+
+def ingest_paths(
+    paths: Sequence[Path],
+    *,
+    visibility: str | None,
+    settings: Settings,
+    registry: Registry,
+    index: SearchBackend,
+    progress: ProgressCallback | None = None,
+    upload: bool = False,
+    follow_symlinks: bool | None = None,
+    batch_chunks: int = BATCH_CHUNKS,
+) -> IngestReport:
+    """Ingest files and folders; see the module docstring for the failure guarantees.
+
+    ``visibility`` None keeps a stored document's visibility (new documents are public); the caller
+    holds RAG_HOME's write lock. ``upload`` stores files under ``uploads/<name>`` (staff uploads).
+    Documents stream through in batches of about ``batch_chunks`` chunks (prepare, index in memory,
+    registry rows in the open transaction), so memory holds one batch of documents, not the call's."""
+    if visibility is not None:
+        check_visibility(visibility)
+    report = IngestReport()
+    follow = settings.follow_symlinks if follow_symlinks is None else follow_symlinks
+    files = _expand(paths, report, follow, upload)
+    batches = _prepared_batches(files, visibility, settings, registry, report, progress, max(1, batch_chunks))
+    first = next(batches, None)
+    if first is None:
         return report
 
-    records = [chunk_record(c, p.meta, p.visibility, p.source) for p in prepared for c in p.chunks]
-    stale = [i for p in prepared for i in p.stale_ids]
-
-    def on_embedded(done: int) -> None:
-        if progress:
-            progress(done, len(records), STAGE_EMBED)
-
-    # Index first (in memory), then persist both; the registry write is one transaction. Between the
-    # index save and the commit the registry says "index dirty", so a crash there is repaired.
-    index.add(records, progress=on_embedded)
-    if stale:
-        index.delete(stale)
+    # The registry says "index dirty" before anything changes, and all registry rows of the call go
+    # into one transaction committed after the index is saved: a crash leaves the registry as it was
+    # and the next writer repairs the index (which may already hold this call's records).
     registry.mark_index_dirty()
-    index.save()
-    with registry.transaction() as conn:
-        for p in prepared:
-            if p.visibility_only:
-                Registry.set_visibility(conn, p.doc_id, p.visibility)
-                continue
-            for old in p.replaces:
-                Registry.delete(conn, old)
-            Registry.put(
-                conn,
-                source=p.source,
-                sha256=p.sha256,
-                meta=p.meta,
-                visibility=p.visibility,
-                path=p.doc_id,
-                text=p.text,
-                chunks=p.chunks,
-                origin=p.origin,
-            )
-        Registry.commit_generation(conn)
-    for p in prepared:
-        report.sources.append(p.doc_id)
-        if not p.visibility_only:
-            report.chunks += len(p.chunks)
-        if p.is_update:
-            report.updated += 1
-        else:
-            report.added += 1
+    undo = _IndexUndo(index)
+    stale: list[str] = []
+    done: list[_Written] = []
+    embedded = 0
+    known = 0
+    saving = False
+    try:
+        with registry.transaction() as conn:
+            for batch in itertools.chain([first], batches):
+                records = [chunk_record(c, p.meta, p.visibility, p.source) for p in batch for c in p.chunks]
+                known += len(records)
+
+                def on_embedded(n: int, base: int = embedded, total: int = known) -> None:
+                    if progress:
+                        progress(base + n, total, STAGE_EMBED)
+
+                undo.add(records, on_embedded)
+                embedded += len(records)
+                for p in batch:
+                    _write(conn, p)
+                    stale.extend(p.stale_ids)
+                done.extend(_Written(p.doc_id, 0 if p.visibility_only else len(p.chunks), p.is_update) for p in batch)
+                del records, batch
+            if stale:
+                index.delete(stale)
+            saving = True
+            index.save()
+            Registry.commit_generation(conn)
+    except BaseException:
+        if not saving:  # nothing reached the disk: the saved index still matches the registry
+            undo.undo()
+            with registry.transaction() as conn:
+                Registry.commit_generation(conn)  # say so, so the next writer does not repair needlessly
+        raise
+    for w in done:
+        _count(report, w)
     return report

@@ -31,24 +31,35 @@ class DateMention:
 _NOT_DIGIT_BEFORE = r"(?<![\d.A-Za-z/_-])"
 _NOT_DIGIT_AFTER = r"(?![\d.A-Za-z/_-]|\.\d)"
 _CN_MD = r"[一二三四五六七八九十]{1,3}"
-_DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("ymd", re.compile(r"(?<!\d)(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]")),
-    ("ymd", re.compile(rf"(?P<y>{CN_YEAR})\s*年\s*(?P<m>{_CN_MD})\s*月\s*(?P<d>{_CN_MD})\s*[日号]")),
+_YM = ("年", "月")
+# (kind, pattern, characters it cannot match without: all of ``all_of``, one of ``any_of``, a digit
+# when ``digit``): checked with ``in`` before the pattern scans the text, since most passages hold
+# no 年…月 and many no date separator.
+_DATE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...], bool], ...] = (
+    ("ymd", re.compile(r"(?<!\d)(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"), _YM, (), True),
+    ("ymd", re.compile(rf"(?P<y>{CN_YEAR})\s*年\s*(?P<m>{_CN_MD})\s*月\s*(?P<d>{_CN_MD})\s*[日号]"), _YM, (), False),
     (
         "ymd",
         re.compile(
             r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s*(?P<s>[-/.])\s*(?P<m>\d{1,2})\s*(?P=s)\s*(?P<d>\d{1,2})(?!\d|\.\d)"
         ),
+        (),
+        ("-", "/", "."),
+        True,
     ),
     # a serial number (第20220104号) is not a compact date
     (
         "compact",
         re.compile(_NOT_DIGIT_BEFORE + r"(?<!第)(?P<digits>(?:19|20)\d{5,6})" + _NOT_DIGIT_AFTER + r"(?!\s*号)"),
+        (),
+        (),
+        True,
     ),
-    ("ym", re.compile(r"(?<!\d)(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号])")),
-    ("ym", re.compile(rf"(?P<y>{CN_YEAR})\s*年\s*(?P<m>{_CN_MD})\s*月(?!\s*{_CN_MD}\s*[日号])")),
-    ("ym", re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})(?P<s>[-/])(?P<m>\d{1,2})(?![\d/-])")),
+    ("ym", re.compile(r"(?<!\d)(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号])"), _YM, (), True),
+    ("ym", re.compile(rf"(?P<y>{CN_YEAR})\s*年\s*(?P<m>{_CN_MD})\s*月(?!\s*{_CN_MD}\s*[日号])"), _YM, (), False),
+    ("ym", re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})(?P<s>[-/])(?P<m>\d{1,2})(?![\d/-])"), (), ("-", "/"), True),
 )
+_DIGIT = re.compile(r"\d")
 
 
 def _valid(y: int, m: int, d: int) -> bool:
@@ -75,7 +86,12 @@ def _compact(digits: str) -> tuple[int, int, int] | None:
 def find_dates(folded: str, text: str, taken: Taken) -> list[DateMention]:
     """Dates in ``folded`` (offsets and ``raw`` from ``text``); marks what it takes in ``taken``."""
     found: list[DateMention] = []
-    for kind, pattern in _DATE_PATTERNS:
+    digits = _DIGIT.search(folded) is not None
+    for kind, pattern, all_of, any_of, digit in _DATE_PATTERNS:
+        if (digit and not digits) or not all(c in folded for c in all_of):
+            continue
+        if any_of and not any(c in folded for c in any_of):
+            continue
         for m in pattern.finditer(folded):
             if taken.overlaps(m.start(), m.end()):
                 continue
@@ -111,6 +127,8 @@ def find_year_spans(folded: str, taken: Taken) -> list[tuple[int, int, list[int]
     """(start, end, years) of 2023年 / 二〇二三年 / 2021—2025年 not inside what ``taken`` holds."""
     rng, one = _year_patterns()
     out: list[tuple[int, int, list[int]]] = []
+    if "年" not in folded:  # both forms end in 年
+        return out
     for pattern in (rng, one):
         for m in pattern.finditer(folded):
             if taken.overlaps(m.start(), m.end()):

@@ -54,6 +54,7 @@ def _doc_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 # The agency: up to 14 characters right before the rest of the 文号 (masked pinyin may sit between them).
 _AGENCY_BEFORE = re.compile(rf"[{_AGENCY}](?:[{_AGENCY}]|{_AGENCY_GAP}+(?=[{_AGENCY}])){{0,13}}$")
 _LOOK_BACK = 64
+_DIGIT = re.compile(r"\d")  # every form holds a year or a serial number
 
 
 def _trim_agency(agency: str) -> str:
@@ -82,7 +83,11 @@ def find_doc_numbers(folded: str, text: str, taken: Taken) -> list[DocNumber]:
     standard, mangled, order = _doc_patterns()
     found: list[DocNumber] = []
     suffixes = vocab().doc_number_suffixes
+    if _DIGIT.search(folded) is None:  # cheap preconditions before the scans: most passages hold no 文号
+        return found
     for pattern in (standard, mangled, order):
+        if pattern is not mangled and "号" not in folded:  # the standard and order forms spell 号
+            continue
         for m in pattern.finditer(folded):
             before = _AGENCY_BEFORE.search(folded, max(0, m.start() - _LOOK_BACK), m.start())
             if before is None:

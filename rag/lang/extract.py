@@ -10,7 +10,7 @@ calendar_cn.py and quantity.py; the words (units, 代字 suffixes, lead-ins) in 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
 from functools import lru_cache
 
 from rag.lang.calendar_cn import DateMention, find_dates, find_year_spans
@@ -32,28 +32,62 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
 class _Analysis:
-    doc_numbers: tuple[DocNumber, ...]
-    dates: tuple[DateMention, ...]
-    year_spans: tuple[tuple[int, int, tuple[int, ...]], ...]
-    figures: tuple[Figure, ...]
+    """One text's matches, found stage by stage on first need and kept.
+
+    The stages run in order of strength (文号, dates, years, figures) and each weaker stage needs the
+    characters the stronger ones hold, so asking for 文号 alone (the metadata extractor reads whole
+    pages for them) never pays for the figure grammar, and asking for figures later runs only the
+    stages still missing. The result is the same as running all four at once."""
+
+    __slots__ = ("_dates", "_doc_numbers", "_figures", "_folded", "_lock", "_taken", "_text", "_year_spans")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._folded = fold_aligned(text)
+        self._taken = Taken(len(text))
+        self._lock = threading.RLock()  # the cache is shared by the server's threads; a stage runs once
+        self._doc_numbers: tuple[DocNumber, ...] | None = None
+        self._dates: tuple[DateMention, ...] | None = None
+        self._year_spans: tuple[tuple[int, int, tuple[int, ...]], ...] | None = None
+        self._figures: tuple[Figure, ...] | None = None
+
+    @property
+    def doc_numbers(self) -> tuple[DocNumber, ...]:
+        with self._lock:
+            if self._doc_numbers is None:
+                self._doc_numbers = tuple(find_doc_numbers(self._folded, self._text, self._taken))
+        return self._doc_numbers
+
+    @property
+    def dates(self) -> tuple[DateMention, ...]:
+        with self._lock:
+            if self._dates is None:
+                _ = self.doc_numbers
+                self._dates = tuple(find_dates(self._folded, self._text, self._taken))
+        return self._dates
+
+    @property
+    def year_spans(self) -> tuple[tuple[int, int, tuple[int, ...]], ...]:
+        with self._lock:
+            if self._year_spans is None:
+                _ = self.dates
+                spans = find_year_spans(self._folded, self._taken)
+                self._year_spans = tuple((s, e, tuple(v)) for s, e, v in spans)
+        return self._year_spans
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        with self._lock:
+            if self._figures is None:
+                _ = self.year_spans
+                self._figures = tuple(find_figures(self._folded, self._text, self._taken))
+        return self._figures
 
 
 @lru_cache(maxsize=256)
 def _analyse(text: str) -> _Analysis:
-    folded = fold_aligned(text)
-    taken = Taken(len(text))
-    numbers = find_doc_numbers(folded, text, taken)
-    found_dates = find_dates(folded, text, taken)
-    spans = find_year_spans(folded, taken)
-    found_figures = find_figures(folded, text, taken)
-    return _Analysis(
-        doc_numbers=tuple(numbers),
-        dates=tuple(found_dates),
-        year_spans=tuple((s, e, tuple(v)) for s, e, v in spans),
-        figures=tuple(found_figures),
-    )
+    return _Analysis(text)
 
 
 def doc_numbers(text: str) -> list[DocNumber]:

@@ -11,6 +11,7 @@ offset-preserving simplified copy of the text, so 懷化市 is found as 怀化�
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -104,6 +105,14 @@ class Gazetteer:
                 self._lengths[surface[0]].append(len(surface))
         for lengths in self._lengths.values():
             lengths.sort(reverse=True)
+        # Where a surface may start: the scan jumps from one such character to the next (C speed)
+        # instead of visiting every character in Python.
+        firsts = "".join(sorted(c for c in self._lengths if c != MASK))
+        self._first_chars = re.compile(f"[{re.escape(firsts)}]") if firsts else None
+        # A surface of two or more characters starts with one of these pairs: one set lookup rules
+        # out most positions before any longer slice is tried.
+        self._pairs = frozenset(s[:2] for s in self._by_surface if len(s) >= 2)
+        self._singles = frozenset(s for s in self._by_surface if len(s) == 1)
         self.national_terms = tuple(national_terms)
         self._needs_context = frozenset(needs_context)
         self._secondary = tuple(secondary)
@@ -196,11 +205,24 @@ class Gazetteer:
 
     def _scan(self, folded: str) -> list[_Match]:
         # Matching skips masked pinyin annotations (懷(huái)化市); offsets map back through ``where``.
-        where = [i for i, ch in enumerate(folded) if ch != MASK]
-        compact = "".join(folded[i] for i in where)
+        where: Sequence[int]
+        if MASK in folded:
+            where = [i for i, ch in enumerate(folded) if ch != MASK]
+            compact = "".join(folded[i] for i in where)
+        else:
+            where, compact = range(len(folded)), folded
         out: list[_Match] = []
         i, n = 0, len(compact)
         while i < n:
+            if self._first_chars is None:
+                break
+            jump = self._first_chars.search(compact, i)
+            if jump is None:
+                break
+            i = jump.start()
+            if compact[i : i + 2] not in self._pairs and compact[i] not in self._singles:
+                i += 1
+                continue
             for length in self._lengths.get(compact[i], ()):
                 surface = compact[i : i + length] if i + length <= n else ""
                 places = self._by_surface.get(surface)

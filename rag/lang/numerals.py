@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 import cn2an
 
@@ -37,6 +38,7 @@ class Taken:
         self._held[start:end] = b"\x01" * (end - start)
 
 
+@lru_cache(maxsize=4096)
 def cn_int(text: str) -> int | None:
     """二〇二四 -> 2024 (digit by digit), 十二 -> 12 (cn2an); None when it is no number."""
     if all(c in _CN_YEAR_DIGITS for c in text):
@@ -52,6 +54,7 @@ def as_int(text: str) -> int | None:
     return int(text) if text.isdigit() else cn_int(text)
 
 
+@lru_cache(maxsize=4096)
 def cn_number(text: str) -> float | None:
     """二十三 -> 23.0, 三点五 -> 3.5; None for 一 alone (一个, 一批 mean "a") and non-numbers."""
     if text == "一" or text.startswith("点"):

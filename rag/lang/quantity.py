@@ -97,6 +97,7 @@ def _figure_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return rng, single
 
 
+@lru_cache(maxsize=4096)
 def _number(text: str) -> float | None:
     if text[0].isdigit():
         try:
@@ -106,11 +107,21 @@ def _number(text: str) -> float | None:
     return cn_number(text)
 
 
+@lru_cache(maxsize=1)
+def _numeral_char() -> re.Pattern[str]:
+    """A figure's number starts with a digit or a Chinese numeral: no such character, no figure."""
+    return re.compile(rf"[\d{CN_DIGIT}十]")
+
+
 def find_figures(folded: str, text: str, taken: Taken) -> list[Figure]:
     """Figures in ``folded`` (offsets and ``raw`` from ``text``) outside what ``taken`` holds."""
     rng, single = _figure_patterns()
     out: list[Figure] = []
-    for pattern in (rng, single):
+    if _numeral_char().search(folded) is None:
+        return out
+    # a range needs one of its separators (- ~ 至 …): most passages have none, so skip its scan
+    has_range = any(sep in folded for sep in vocab().range_separators)
+    for pattern in (rng, single) if has_range else (single,):
         for m in pattern.finditer(folded):
             start, end = m.start(), m.end()
             if taken.overlaps(start, end) or folded[max(0, start - 1) : start] == "第":

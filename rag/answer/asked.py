@@ -1,0 +1,91 @@
+"""What a question asks besides its answer type: the figure's unit family, what the figure is of, the years.
+
+Constraint fields of the Query (rag.answer.query) that rag.answer.constraints checks against the
+quoted sentence; the words (asked families, relative years, comparison markers) are data in
+rag/lang/data, read through rag.lang.markers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import rjieba
+
+from rag.lang import vocab, years
+from rag.lang.markers import asked_families, asked_word_families, comparison_years, ordinal_prefix, relative_years
+
+ANY_RANK = "rank"  # figure_families of a 第几 question: a rank, no figure of any unit is needed
+ASKED_WINDOW = 6  # characters before the interrogative that may say what the figure counts (总投资是多少)
+ANY_CHANGE = "any"  # asked_families.tsv: a change (增长多少), in any unit
+SUBJECT_WINDOW = 12  # characters before the interrogative naming what the figure is of
+_BRACKETED = re.compile(r"[(（][^()（）]{0,30}[)）]")  # a bracketed remark after a name
+_PHRASE_MARKS = "，,；;：:、？?"  # a phrase ends at these
+
+
+def unit_families(unit: str) -> tuple[str, ...]:
+    """The family of an asked unit (亿元 -> money), its multiplier stripped; 个 counts anything."""
+    units = vocab().units
+    for mult in sorted(vocab().multipliers, key=len, reverse=True):
+        if unit.startswith(mult) and unit[len(mult) :] in units:
+            unit = unit[len(mult) :]
+            break
+    family = units.get(unit, "")
+    return (family,) if family else ()
+
+
+def figure_families(
+    text: str, kind: str, unit: str, main: tuple[int, int] | None, focus: Sequence[str]
+) -> tuple[str, ...]:
+    """The unit families a figure answer must be in: the asked unit's, else what the words around the
+    interrogative say is counted (多少钱 / 总投资是多少 -> money, 满意率是多少 -> percent), else none."""
+    if kind != "figure" or main is None:
+        return ()
+    start, end = main
+    prefix = ordinal_prefix()
+    if prefix and text[:start].endswith(prefix):
+        return (ANY_RANK,)  # 第几位 asks for a rank, which is no figure
+    if unit:
+        return unit_families(unit)
+    return asked_families(text[max(0, start - ASKED_WINDOW) : end]) or asked_families("".join(focus))
+
+
+# jieba parts of speech of words naming a thing (nouns, verbal nouns, abbreviations, idioms, English, 一季度)
+# (time words such as 一季度 are left out: the year/period is a constraint of its own, not what is counted)
+_NOUN_TAGS = frozenset({"n", "nz", "nt", "vn", "j", "l", "eng", "b", "ng", "an"})
+
+
+@lru_cache(maxsize=4096)
+def _is_noun(word: str) -> bool:
+    """Every jieba word of ``word`` names a thing: verbs (达到, 到位), adverbs (分别, 最终) do not."""
+    return all(tag in _NOUN_TAGS for _, tag in rjieba.tag(word))
+
+
+def figure_subject(
+    text: str, terms: Sequence[str], kind: str, main: tuple[int, int] | None, gap: int
+) -> tuple[str, ...]:
+    """What the asked figure is of: the content words in the phrase right before the interrogative
+    (一季度工业投资增长多少 -> 一季度, 工业, 投资), words inside a longer one dropped, and words saying
+    the figure is a change (增长) left out, as any figure's sentence may phrase that differently."""
+    if kind != "figure" or main is None:
+        return ()
+    start, end = main
+    if any(end <= text.find(t) <= end + gap for t in terms):
+        return ()  # 收到了多少件议事原案: the counted word after it says what is asked (the focus)
+    window = text[max(0, start - SUBJECT_WINDOW) : start]
+    cut = max(window.rfind(mark) for mark in _PHRASE_MARKS)
+    window = window[cut + 1 :].lower()
+    inside = [t for t in terms if t.lower() in window]
+    longest = [t for t in inside if not any(t != o and t in o for o in inside)]  # 季度 inside 一季度
+    return tuple(t for t in longest if ANY_CHANGE not in asked_word_families(t) and _is_noun(t))
+
+
+def asked_years(text: str) -> tuple[int, ...]:
+    """The question's years (not a comparison base: 较2022年下降多少, not a bracketed qualifier of a name:
+    总体规划(2021—2035年) names the plan, not the year asked about) and those its 上一年 names."""
+    text = _BRACKETED.sub(" ", text)
+    bases = comparison_years(text)
+    stated = [y for y in dict.fromkeys(years(text)) if y not in bases]
+    relative = [y for base in stated for y in relative_years(text, base)]
+    return tuple(dict.fromkeys([*stated, *relative]))

@@ -1,0 +1,163 @@
+"""What the question pins down, checked against what a quoted sentence states (feeds the gate).
+
+Unanswerable questions near a real sentence share nearly all its words and differ in one thing
+the question fixes. Each rule compares one such thing, taken from the analysed Query, with the
+sentence and, where the sentence is silent, the passage it stands in (title, heading, then text):
+
+* ``no_figure``: a figure question needs a figure the question does not state itself, in the asked
+  unit's family (件 for 多少件; money for 多少钱/投资; a percentage for 满意率是多少);
+* ``other_subject``: the sentence up to the figure must name what the figure is asked of (the words
+  right before the interrogative: 一季度工业投资 for 一季度工业投资增长多少);
+* ``other_year``: the asked year must be the year the sentence is about: the years it names (a
+  comparison base such as 比2021年 is not one; 今年 is its document's year), else its passage's title
+  or heading; a passage silent on years leaves the document-level check of the gate;
+* ``other_ordinal``: the asked member of a series (十三届, 三次会议, 第三批, 第61号) must be the one the
+  sentence, else its title/heading, else its passage names, when they name one of that series;
+* ``other_organisation``: an organisation the question names must not be replaced by another of the
+  same kind in the sentence (卫生健康局 asked, 教育局 stated) unless the passage also names the asked
+  one; names compare abbreviation-aware (rag.answer.orgs).
+
+The gate keeps the ranked sentences that pass every rule, so the answer may come from the next
+best sentence when the best one speaks of something else; when none passes, it refuses with the
+rule the best sentence broke.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+from rag.answer.asked import ANY_CHANGE, ANY_RANK
+from rag.answer.orgs import organisations, same_organisation
+from rag.answer.passages import Passage, SentenceFacts
+from rag.answer.query import Query
+from rag.answer.refusal import NO_FIGURE, OTHER_ORDINAL, OTHER_ORGANISATION, OTHER_SUBJECT, OTHER_YEAR
+from rag.answer.select import Scored
+from rag.lang import split_clauses
+from rag.lang.markers import ordinals, stated_years
+
+# answers that hold for one year (a figure, a date): a silent sentence takes its title's or heading's
+# year; a person or a measure is not dated by the heading it stands under (2022年工作回顾 in a 2023 report)
+_YEAR_BOUND = frozenset({"figure", "date"})
+SUBJECT_ALL = 2  # up to this many subject words, the figure's sentence must state all of them
+PARTIAL_MIN, PARTIAL_SHARE = 3, 0.5  # a long word counts when the text repeats half its character pairs
+ANY_COUNT = "count"  # 多少个: any counted thing answers it (个 stands for 项, 家, 所 … as well)
+
+
+def document_year(passage: Passage) -> int | None:
+    """The year the passage's document was written (its record's date), against which 今年 is read."""
+    date = str(passage.meta.get("date") or "")
+    return int(date[:4]) if date[:4].isdigit() else None
+
+
+def figure_ok(query: Query, sentence: SentenceFacts) -> bool:
+    """A figure the question does not state, in the asked family when the question fixes one."""
+    families = query.figure_families
+    if ANY_RANK in families:
+        return True
+    found = [f for f in sentence.figures if (f.value, f.family) not in query.given]
+    if ANY_COUNT in families:
+        return any(f.unit for f in found)
+    if not families or ANY_CHANGE in families:
+        return bool(found)
+    return any(f.family in families for f in found)
+
+
+def _states(term: str, text: str) -> bool:
+    """The text states the term, or most of a long term's character pairs (规上工业 / 规模以上工业)."""
+    if term in text:
+        return True
+    if len(term) < PARTIAL_MIN:
+        return False
+    grams = {a + b for a, b in pairwise(term)}
+    return len(grams & {a + b for a, b in pairwise(text)}) / len(grams) >= PARTIAL_SHARE
+
+
+def subject_ok(query: Query, scored: Scored) -> bool:
+    """Some figure of the sentence is stated of the asked thing: the sentence to the end of its clause, with
+    the sentence before it and the passage's title and heading (which introduce what it goes on
+    about), names the question's subject words (all of one or two, all but one of more). A figure
+    of 固定资产投资 does not answer 一季度GDP增长多少; 通机产业产值 does not answer 氢能产业产值目标."""
+    subject = query.subject
+    if query.answer_type != "figure" or not subject or ANY_RANK in query.figure_families:
+        return True
+    sentence, passage = scored.sentence, scored.passage
+    need = len(subject) if len(subject) <= SUBJECT_ALL else len(subject) - 1
+    found = [f for f in sentence.figures if (f.value, f.family) not in query.given]
+    text = sentence.folded.lower()
+    previous = passage.sentences[scored.index - 1].folded if scored.index > 0 else ""
+    around = f"{passage.context} {previous}".lower()
+    clause_ends = [c.end for c in split_clauses(text)]
+
+    def upto(figure_end: int) -> str:  # the sentence to the end of the figure's clause (打造300亿级…产业集群)
+        return text[: next((e for e in clause_ends if e >= figure_end), len(text))]
+
+    return not found or any(sum(_states(t, upto(f.end)) or _states(t, around) for t in subject) >= need for f in found)
+
+
+def year_ok(query: Query, sentence: SentenceFacts, passage: Passage) -> bool:
+    """The sentence (else its title/heading) is about an asked year, when it says which year."""
+    if not query.asked_years:
+        return True
+    asked = set(query.asked_years)
+    stated = stated_years(sentence.folded, document_year(passage))
+    if not stated and query.answer_type in _YEAR_BOUND:
+        stated = stated_years(passage.context)
+    return not stated or bool(stated & asked)
+
+
+def ordinal_ok(query: Query, sentence: SentenceFacts, passage: Passage) -> bool:
+    """Each asked series member matches the nearest statement naming that series."""
+    if not query.ordinals:
+        return True
+    levels = (sentence.folded, passage.context, " ".join(s.folded for s in passage.sentences))
+    found = [ordinals(text) for text in levels]
+    for asked in query.ordinals:
+        for level in found:
+            values = {o.value for o in level if o.family == asked.family}
+            if values:
+                if asked.value not in values:
+                    return False
+                break
+    return True
+
+
+def organisation_ok(query: Query, sentence: SentenceFacts, passage: Passage) -> bool:
+    """No other organisation of the asked kind stands where the asked one should, unless the passage names it."""
+    if not query.organisations:
+        return True
+    stated = organisations(sentence.folded)
+    for asked in query.organisations:
+        rivals = [o for o in stated if o.suffix == asked.suffix]
+        if not rivals or asked.core in sentence.folded or any(same_organisation(asked, o) for o in stated):
+            continue
+        around = (passage.context, *(s.folded for s in passage.sentences))
+        if not any(same_organisation(asked, o) for text in around for o in organisations(text)):
+            return False
+    return True
+
+
+def violation(query: Query, scored: Scored) -> str | None:
+    """The first rule the sentence breaks for this question, or None."""
+    sentence, passage = scored.sentence, scored.passage
+    if query.answer_type == "figure" and not figure_ok(query, sentence):
+        return NO_FIGURE
+    if not subject_ok(query, scored):
+        return OTHER_SUBJECT
+    if not year_ok(query, sentence, passage):
+        return OTHER_YEAR
+    if not ordinal_ok(query, sentence, passage):
+        return OTHER_ORDINAL
+    if not organisation_ok(query, sentence, passage):
+        return OTHER_ORGANISATION
+    return None
+
+
+def screen(query: Query, ranked: Sequence[Scored], depth: int) -> tuple[tuple[Scored, ...], str | None]:
+    """The ``depth`` best sentences meeting every rule (best first), and the rule the best one broke.
+
+    Metadata questions are answered from the document's record and pass unchecked."""
+    if query.is_metadata or not ranked:
+        return tuple(ranked), None
+    kept = tuple(s for s in ranked[:depth] if violation(query, s) is None)
+    return kept, violation(query, ranked[0])

@@ -1,0 +1,143 @@
+"""The shape of a sentence, read from data: what kind of answer it can hold and what it only frames.
+
+The selector (rag.answer.select) multiplies each sentence's coverage by how well its shape fits the
+asked answer type. Three things decide a shape beyond figures and dates, all as word lists in
+rag/lang/data so a new kind of document needs no code:
+
+* cues (answer_cues.tsv): a reason states a cause (由于, 属于, 无法…), a measure an action (将, 纳入…),
+  an asked date is a deadline, a start or a range (前, 起, 至…), not just any date;
+* formulas (letter_formulas.txt): the greeting and the thanks of a reply (…收悉，现答复如下；感谢…关心
+  和支持) restate the question or close the letter, they answer nothing;
+* page dates (page_date_labels.txt): 发布时间：… is when the page went out, not a date the text is about.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from index.textnorm import fold
+from rag.answer.passages import SentenceFacts
+from rag.lang import split_clauses
+from rag.lang.data import read_list, read_pairs
+
+HEADING_MAX = 24  # characters of a line that can be a heading of what follows (一、禁燃禁放时间)
+_TERMINAL = "。；;！？!?，,"
+# TODO(lang): rag.lang.dates() needs a year; a month-day (11月23日, 4月3日) is a date too.
+_MONTH_DAY = re.compile(r"(?<![\d月])(?:1[0-2]|0?[1-9])月(?:[12]\d|3[01]|0?[1-9])[日号]")
+# typography of a numbered heading: 一、 （二） (3) 4. 第五条
+_ORDINAL = re.compile(r"\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]|第[一二三四五六七八九十百\d]+[条章节部分])")
+_DATE_ONLY = re.compile(r"[\d年月日号\-./:：\s()（）星期一二三四五六日天时分]+")
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for word, kind in read_pairs("answer_cues.tsv"):
+        out.setdefault(kind, []).append(fold(word))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def cues(kind: str) -> tuple[str, ...]:
+    """The cue words of an answer type (empty for a type without cues)."""
+    return _cues().get(kind, ())
+
+
+@lru_cache(maxsize=1)
+def formulas() -> tuple[str, ...]:
+    return tuple(fold(w) for w in read_list("letter_formulas.txt"))
+
+
+@lru_cache(maxsize=1)
+def _page_date_label() -> re.Pattern[str]:
+    labels = sorted((re.escape(fold(w)) for w in read_list("page_date_labels.txt")), key=len, reverse=True)
+    return re.compile(rf"(?:{'|'.join(labels)})\s*[:：]?\s*[\d〇○一二三四五六七八九十]")
+
+
+def is_formula(clause: str) -> bool:
+    """The clause holds a formula of a letter's opening or closing."""
+    return any(f in clause for f in formulas())
+
+
+def formula_prefix(text: str) -> int:
+    """Characters at the start of ``text`` that are the letter's greeting: up to its last formula
+    clause ending at a colon (…收悉，现答复如下：), with the formula clauses right after it (首先感谢…，)."""
+    clauses = split_clauses(text)
+    end, last = 0, -1
+    for i, clause in enumerate(clauses):
+        if is_formula(fold(clause.text)) and clause.text.rstrip().endswith((":", "：")):
+            end, last = clause.end, i
+    if last < 0:
+        return 0
+    for clause in clauses[last + 1 :]:
+        if not is_formula(fold(clause.text)):
+            break
+        end = clause.end
+    return end if text[end:].strip() else 0
+
+
+def all_formula(text: str) -> bool:
+    """Every clause of the sentence is formula (or an address line before one): it answers nothing."""
+    clauses = [c.text for c in split_clauses(text) if c.text.strip()]
+    return (
+        bool(clauses)
+        and any(is_formula(c) for c in clauses)
+        and all(is_formula(c) or c.rstrip().endswith((":", "：")) for c in clauses)
+    )
+
+
+def formula_split(text: str) -> tuple[str, str]:
+    """(the clauses of ``text`` that are no formula, the formula clauses): words in the second only
+    restate the question."""
+    body: list[str] = []
+    frame: list[str] = []
+    for clause in split_clauses(text):
+        (frame if is_formula(fold(clause.text)) else body).append(clause.text)
+    return "".join(body), "".join(frame)
+
+
+def has_cue(kind: str, text: str) -> bool:
+    return any(c in text for c in cues(kind))
+
+
+def month_days(text: str) -> list[str]:
+    """Month-day dates without a year (11月23日); rag.lang.dates covers the rest."""
+    return _MONTH_DAY.findall(text)
+
+
+def is_page_date(sentence: SentenceFacts) -> bool:
+    """The sentence is a page's or record's own date: a labelled header date or a bare date line."""
+    text = sentence.folded.strip()
+    return bool(_page_date_label().search(text)) or bool(_DATE_ONLY.fullmatch(text.rstrip("。;；")))
+
+
+def is_heading(sentence: SentenceFacts) -> bool:
+    """A short line without closing punctuation (一、交通管制时间): it names what the next lines state."""
+    text = sentence.folded.strip()
+    return (
+        0 < len(text) <= HEADING_MAX
+        and not text.endswith(tuple(_TERMINAL))
+        and not sentence.dates
+        and not month_days(text)
+    )
+
+
+def is_section_heading(sentence: SentenceFacts) -> bool:
+    """A numbered heading line (一、公示时间 / （二）… / 第三条): it names a section, it states nothing."""
+    return is_heading(sentence) and bool(_ORDINAL.match(sentence.folded))
+
+
+def date_fit(sentence: SentenceFacts) -> float:
+    """1 for a deadline, start or range (…前, …起至…止), less for the page's own date, 0 without a date."""
+    found = bool(sentence.dates) or bool(month_days(sentence.folded))
+    if not found:
+        return 0.4 if sentence.years else 0.0
+    if is_page_date(sentence):
+        return PAGE_DATE_FIT
+    if has_cue("date", sentence.folded) or len(sentence.dates) + len(month_days(sentence.folded)) >= 2:
+        return 1.0
+    return PLAIN_DATE_FIT
+
+
+PAGE_DATE_FIT = 0.5  # 发布时间：2018-11-12 / a signature date: the page's date, rarely what is asked
+PLAIN_DATE_FIT = 0.85  # a date without a deadline or range word
