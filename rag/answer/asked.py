@@ -62,6 +62,10 @@ def _is_noun(word: str) -> bool:
     return all(tag in _NOUN_TAGS for _, tag in rjieba.tag(word))
 
 
+def _find_all(text: str, word: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(word), text)] if word else []
+
+
 def figure_subject(
     text: str, terms: Sequence[str], kind: str, main: tuple[int, int] | None, gap: int
 ) -> tuple[str, ...]:
@@ -73,10 +77,12 @@ def figure_subject(
     start, end = main
     if any(end <= text.find(t) <= end + gap for t in terms):
         return ()  # 收到了多少件议事原案: the counted word after it says what is asked (the focus)
-    window = text[max(0, start - SUBJECT_WINDOW) : start]
-    cut = max(window.rfind(mark) for mark in _PHRASE_MARKS)
-    window = window[cut + 1 :].lower()
-    inside = [t for t in terms if t.lower() in window]
+    begin = max(0, start - SUBJECT_WINDOW)
+    cut = max(text.rfind(mark, begin, start) for mark in _PHRASE_MARKS)
+    begin = max(begin, cut + 1)
+    lowered = text.lower()
+    # a word reaching into the window counts whole (机器人产业集群…: 机器人 starts before the window)
+    inside = [t for t in terms if any(begin - len(t) < at < start for at in _find_all(lowered, t.lower()))]
     longest = [t for t in inside if not any(t != o and t in o for o in inside)]  # 季度 inside 一季度
     return tuple(t for t in longest if ANY_CHANGE not in asked_word_families(t) and _is_noun(t))
 

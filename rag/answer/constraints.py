@@ -28,7 +28,7 @@ rule the best sentence broke.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import pairwise
 
 from rag.answer.asked import ANY_CHANGE, ANY_RANK
@@ -44,14 +44,15 @@ from rag.answer.refusal import (
     OTHER_SUBJECT,
     OTHER_YEAR,
 )
-from rag.answer.select import Scored
-from rag.lang import gazetteer, split_clauses
+from rag.answer.select import Scored, idf
+from rag.lang import Figure, gazetteer, split_clauses
 from rag.lang.markers import areas, ordinals, periods, stated_years
 
 # answers that hold for one year (a figure, a date): a silent sentence takes its title's or heading's
 # year; a person or a measure is not dated by the heading it stands under (2022年工作回顾 in a 2023 report)
 _YEAR_BOUND = frozenset({"figure", "date"})
 SUBJECT_ALL = 2  # up to this many subject words, the figure's sentence must state all of them
+SUBJECT_SHARE = 0.5  # of more, this share of their weight (rare words weigh more)
 PARTIAL_MIN, PARTIAL_SHARE = 3, 0.5  # a long word counts when the text repeats half its character pairs
 ANY_COUNT = "count"  # 多少个: any counted thing answers it (个 stands for 项, 家, 所 … as well)
 
@@ -62,17 +63,21 @@ def document_year(passage: Passage) -> int | None:
     return int(date[:4]) if date[:4].isdigit() else None
 
 
-def figure_ok(query: Query, sentence: SentenceFacts) -> bool:
-    """A figure the question does not state, in the asked family when the question fixes one."""
+def answering_figures(query: Query, sentence: SentenceFacts) -> list[Figure]:
+    """The sentence's figures that may answer: not stated by the question, in the asked family when
+    the question fixes one (any counted thing for 多少个, any figure for a change)."""
     families = query.figure_families
-    if ANY_RANK in families:
-        return True
     found = [f for f in sentence.figures if (f.value, f.family) not in query.given]
     if ANY_COUNT in families:
-        return any(f.unit for f in found)
+        return [f for f in found if f.unit]
     if not families or ANY_CHANGE in families:
-        return bool(found)
-    return any(f.family in families for f in found)
+        return found
+    return [f for f in found if f.family in families]
+
+
+def figure_ok(query: Query, sentence: SentenceFacts) -> bool:
+    """A figure the question does not state, in the asked family when the question fixes one."""
+    return ANY_RANK in query.figure_families or bool(answering_figures(query, sentence))
 
 
 def _states(term: str, text: str) -> bool:
@@ -85,17 +90,19 @@ def _states(term: str, text: str) -> bool:
     return len(grams & {a + b for a, b in pairwise(text)}) / len(grams) >= PARTIAL_SHARE
 
 
-def subject_ok(query: Query, scored: Scored) -> bool:
+def subject_ok(query: Query, scored: Scored, weights: Mapping[str, float] | None = None) -> bool:
     """Some figure of the sentence is stated of the asked thing: the sentence to the end of its clause, with
     the sentence before it and the passage's title and heading (which introduce what it goes on
-    about), names the question's subject words (all of one or two, all but one of more). A figure
-    of 固定资产投资 does not answer 一季度GDP增长多少; 通机产业产值 does not answer 氢能产业产值目标."""
+    about), names the question's subject words: all of one or two, of more most of their weight,
+    a word weighing by how rare it is in the retrieved passages (``weights``, IDF; equal without).
+    A figure of 固定资产投资 does not answer 一季度GDP增长多少; 产业产值 does not answer 氢能产业产值."""
     subject = query.subject
     if query.answer_type != "figure" or not subject or ANY_RANK in query.figure_families:
         return True
     sentence, passage = scored.sentence, scored.passage
-    need = len(subject) if len(subject) <= SUBJECT_ALL else len(subject) - 1
-    found = [f for f in sentence.figures if (f.value, f.family) not in query.given]
+    weight = {t: (weights or {}).get(t, 1.0) if len(subject) > SUBJECT_ALL else 1.0 for t in subject}
+    total = sum(weight.values()) or 1.0
+    found = answering_figures(query, sentence)
     text = sentence.folded.lower()
     previous = passage.sentences[scored.index - 1].folded if scored.index > 0 else ""
     around = f"{passage.context} {previous}".lower()
@@ -104,7 +111,12 @@ def subject_ok(query: Query, scored: Scored) -> bool:
     def upto(figure_end: int) -> str:  # the sentence to the end of the figure's clause (打造300亿级…产业集群)
         return text[: next((e for e in clause_ends if e >= figure_end), len(text))]
 
-    return not found or any(sum(_states(t, upto(f.end)) or _states(t, around) for t in subject) >= need for f in found)
+    def share(figure_end: int) -> float:
+        head = upto(figure_end)
+        return sum(w for t, w in weight.items() if _states(t, head) or _states(t, around)) / total
+
+    need = SUBJECT_SHARE if len(subject) > SUBJECT_ALL else 1.0
+    return not found or any(share(f.end) >= need - 1e-9 for f in found)
 
 
 def year_ok(query: Query, sentence: SentenceFacts, passage: Passage) -> bool:
@@ -128,7 +140,8 @@ def period_ok(query: Query, sentence: SentenceFacts) -> bool:
 
 def area_ok(query: Query, sentence: SentenceFacts) -> bool:
     """A figure stated of a zone or park is the zone's: a sentence naming one before its figures and
-    before it names the asked place (重庆…示范区是…, 包括涪陵、大足…) speaks of the zone; 大足高新区 / 永川区建设…示范区, of the place."""
+    before it names the asked place (重庆…示范区是…, 包括涪陵、大足…) speaks of the zone; one naming
+    the place first (大足高新区, 永川区建设…示范区) speaks of the place."""
     if query.answer_type != "figure" or not query.places or areas(query.text):
         return True
     text = sentence.folded
@@ -172,12 +185,12 @@ def organisation_ok(query: Query, sentence: SentenceFacts, passage: Passage) -> 
     return True
 
 
-def violation(query: Query, scored: Scored) -> str | None:
-    """The first rule the sentence breaks for this question, or None."""
+def violation(query: Query, scored: Scored, weights: Mapping[str, float] | None = None) -> str | None:
+    """The first rule the sentence breaks for this question, or None (``weights``: see subject_ok)."""
     sentence, passage = scored.sentence, scored.passage
     if query.answer_type == "figure" and not figure_ok(query, sentence):
         return NO_FIGURE
-    if not subject_ok(query, scored):
+    if not subject_ok(query, scored, weights):
         return OTHER_SUBJECT
     if not year_ok(query, sentence, passage):
         return OTHER_YEAR
@@ -198,5 +211,7 @@ def screen(query: Query, ranked: Sequence[Scored], depth: int) -> tuple[tuple[Sc
     Metadata questions are answered from the document's record and pass unchecked."""
     if query.is_metadata or not ranked:
         return tuple(ranked), None
-    kept = tuple(s for s in ranked[:depth] if violation(query, s) is None)
-    return kept, violation(query, ranked[0])
+    pool = tuple({s.passage.chunk_id: s.passage for s in ranked}.values())
+    weights = idf(query.subject, pool)
+    kept = tuple(s for s in ranked[:depth] if violation(query, s, weights) is None)
+    return kept, violation(query, ranked[0], weights)

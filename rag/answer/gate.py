@@ -20,8 +20,11 @@ Two rules, nothing else vetoes:
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from index.textnorm import fold
@@ -30,7 +33,7 @@ from rag.answer.constraints import document_year, screen
 from rag.answer.passages import Passage
 from rag.answer.query import Query
 from rag.answer.select import Scored, idf, rank_sentences
-from rag.lang import Place, doc_numbers, gazetteer
+from rag.lang import Place, doc_numbers, gazetteer, vocab
 from rag.lang.markers import relative_years
 
 CANDIDATES = 10  # best sentences checked against the question's constraints
@@ -118,17 +121,26 @@ def _section(passage: Passage) -> tuple[str, str]:
 
 
 def section_places(passages: Sequence[Passage]) -> dict[tuple[str, str], tuple[Place, ...]]:
-    """Per (document, top heading): the places the text of its retrieved passages names. A speech
-    collection's section names its district once, at its start (沙坪坝区委书记 …); the section's
-    later chunks are about that district too."""
-    out: dict[tuple[str, str], dict[Place, None]] = {}
+    """Per (document, top heading): the place its retrieved passages are about, with those above it.
+    A speech collection's section names its district once, at its start (沙坪坝区委书记 …); the
+    section's later chunks are about that district too. The section's place is the most specific one
+    its sentences name most often; a section listing several districts alike (包括涪陵、永川…) has none."""
+    counts: dict[tuple[str, str], Counter[Place]] = {}
     for p in passages:
         if not p.heading:
             continue
-        named = out.setdefault(_section(p), {})
+        named = counts.setdefault(_section(p), Counter())
         for s in p.sentences:
-            named.update(dict.fromkeys(s.places))
-    return {k: tuple(v) for k, v in out.items()}
+            named.update(set(s.places))
+    gaz = gazetteer()
+    out: dict[tuple[str, str], tuple[Place, ...]] = {}
+    for key, named in counts.items():
+        specific = [(n, p) for p, n in named.items() if not any(p in gaz.ancestors(o) for o in named)]
+        specific.sort(key=lambda c: -c[0])
+        if specific and (len(specific) == 1 or specific[0][0] > specific[1][0]):
+            place = specific[0][1]
+            out[key] = (place, *gaz.ancestors(place))
+    return out
 
 
 def in_scope(
@@ -145,8 +157,9 @@ def in_scope(
     all (在全市…会议上的讲话, no region) passes the place check: it may be about the asked one."""
     own = _passage_scope(passage)
     places = own.places or document.places
-    if section and not any(s.places for s in passage.sentences):
-        places = (*places, *section)  # its text names no place: the section it stands in does
+    named = [p for s in passage.sentences for p in s.places]
+    if section and all(any(p == s or p in gazetteer().ancestors(s) for s in section) for p in named):
+        places = (*places, *section)  # its text names no place but its section's (or theirs above): the section's
     if (places or not unplaced) and not all(place_ok(place, places) for place in query.places):
         return False
     return all(year in document.years for year in query.years)
@@ -169,6 +182,25 @@ def names_document(named: str, passage: Passage) -> bool:
     return bool(grams) and len(grams & _bigrams(title)) / len(grams) >= NAMED_DOC_SHARE
 
 
+DESCRIBED_MIN, DESCRIBED_MAX = 4, 30  # length of a document described at the start of a question
+_IN_DOCUMENT = "中里内"  # …汇报中 / …方案里: what follows is asked of that document
+
+
+@lru_cache(maxsize=1)
+def _described_pattern() -> re.Pattern[str]:
+    endings = sorted({fold(ending) for ending, _ in vocab().doc_types}, key=len, reverse=True)
+    kinds = "|".join(re.escape(e) for e in endings)
+    return re.compile(rf"^(.{{{DESCRIBED_MIN},{DESCRIBED_MAX}}}?(?:{kinds}))[{_IN_DOCUMENT}]")
+
+
+def described_document(query: Query) -> str:
+    """A document the question opens by describing, without 《》 (区域制造中心建设汇报中…, …分工方案里…)."""
+    if query.named_doc:
+        return ""
+    found = _described_pattern().match(query.text)
+    return found.group(1) if found else ""
+
+
 def document_coverage(query: Query, passage: Passage, pool: Sequence[Passage]) -> float:
     """IDF-weighted share of the question's words the passage's title, heading, issuer or text state."""
     weights = idf(query.terms, pool)
@@ -185,6 +217,9 @@ def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> 
     scopes = document_scopes(passages)
     sections = section_places(passages)
     named = {p.document for p in passages if query.named_doc and names_document(query.named_doc, p)}
+    described = described_document(query)
+    # a document described loosely restricts the evidence only when one retrieved document fits it
+    fitting = {p.document for p in passages if described and names_document(described, p)}
 
     def scoped(unplaced: bool) -> tuple[Passage, ...]:
         return tuple(
@@ -192,6 +227,7 @@ def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> 
             for p in passages
             if in_scope(query, p, scopes[p.document], sections.get(_section(p), ()), unplaced)
             and (not query.named_doc or p.document in named)
+            and (not fitting or p.document in fitting)
         )
 
     # no document names the asked place: one that names no place at all may still be about it
