@@ -290,6 +290,8 @@ def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
             cov = coverage(query, weights, sentence, context, local)
             if query.answer_type == "person" and is_name_line(sentence):
                 cov = max(cov, _signed(query, weights, passage, i))
+                if (query.place_names or query.organisations) and _names_asked(query, sentence):
+                    cov = (1 + cov) / 2  # the byline of the asked place: the one word that decides 谁
             shape = fit(query, sentence)
             floor = TYPE_FLOOR.get(query.answer_type, FIT_FLOOR)
             score = cov * (floor + (1 - floor) * shape) * _penalty(query, sentence, passage, local) + prior
