@@ -91,3 +91,10 @@ def test_a_document_described_at_the_start_of_a_question() -> None:
     other = _hit("t", "2023年,全年规上工业总产值实现757.2亿元。", "南充市", title="某区经济运行情况")
     assert _reason("区域制造中心建设汇报中全市规上工业总产值是多少亿元?", report, other) is not None
     assert _reason("全市规上工业总产值是多少亿元?", report, other) is None
+
+
+def test_a_part_naming_its_own_place_keeps_no_year_of_the_part_before() -> None:
+    q = analyse("合川区到2027年新型储能产业产值目标是多少?铜梁区参投产业基金撬动了多少投资?")
+    assert q.parts[0].years == (2027,) and q.parts[1].years == () and q.parts[1].asked_years == ()
+    follow = analyse("铜梁区2023年工业投资增长多少?规上工业增加值呢?")
+    assert follow.parts[1].years == (2023,)  # no place of its own: it continues the part before
