@@ -28,6 +28,7 @@ from index.textnorm import fold
 from rag.answer.passages import Passage, SentenceFacts
 from rag.answer.query import Query
 from rag.answer.shape import (
+    TERMINAL,
     all_formula,
     date_fit,
     formula_prefix,
@@ -246,10 +247,16 @@ def _penalty(query: Query, sentence: SentenceFacts, passage: Passage, local: str
 
 def _signed(query: Query, weights: dict[str, float], passage: Passage, index: int) -> float:
     """A byline signs the title lines right above it (关于…的报告 / ——在…会议上 / 某某): it
-    answers 谁作的 as well as they state what was made."""
-    above = passage.sentences[max(index - HEADING_BACK, 0) : index]
-    lines = [s for s in above if "\n" not in s.folded.strip()]
-    return max((coverage(query, weights, s, passage.context) for s in lines), default=0.0)
+    answers 谁作的 as well as they state what was made. Only the unbroken block of lines without
+    closing punctuation counts: a sentence ending in 。 is text, not the title."""
+    best = 0.0
+    for j in range(index - 1, max(index - 1 - HEADING_BACK, -1), -1):
+        line = passage.sentences[j]
+        text = line.folded.strip()
+        if not text or "\n" in text or text.endswith(tuple(TERMINAL)) or is_name_line(line):
+            break
+        best = max(best, coverage(query, weights, line, passage.context))
+    return best
 
 
 def _doc(passage: Passage) -> str:

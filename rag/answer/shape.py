@@ -16,13 +16,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import rjieba
+
 from index.textnorm import fold
 from rag.answer.passages import SentenceFacts
 from rag.lang import split_clauses, vocab
 from rag.lang.data import read_list, read_pairs
 
 HEADING_MAX = 24  # characters of a line that can be a heading of what follows (一、禁燃禁放时间)
-_TERMINAL = "。；;！？!?，,"
+TERMINAL = "。；;！？!?，,"
 # TODO(lang): rag.lang.dates() needs a year; a month-day (11月23日, 4月3日) is a date too.
 _MONTH_DAY = re.compile(r"(?<![\d月])(?:1[0-2]|0?[1-9])月(?:[12]\d|3[01]|0?[1-9])[日号]")
 # typography of a numbered heading: 一、 （二） (3) 4. 第五条
@@ -116,7 +118,7 @@ def is_heading(sentence: SentenceFacts) -> bool:
     text = sentence.folded.strip()
     return (
         0 < len(text) <= HEADING_MAX
-        and not text.endswith(tuple(_TERMINAL))
+        and not text.endswith(tuple(TERMINAL))
         and not sentence.dates
         and not month_days(text)
     )
@@ -147,27 +149,31 @@ _NAME = r"[\u4e00-\u9fff]{2,3}"  # a Chinese personal name: surname + one or two
 
 
 @lru_cache(maxsize=1)
-def _name_line() -> re.Pattern[str]:
-    """A byline: a person's role right next to a name (区委书记 某某 / 某某市长), nothing else after.
-
-    The roles are the role words that name a person, not an office (rag.lang role_words minus
-    org_suffixes: 书记, 主任, 市长 — not 局, 委)."""
-    alt = "|".join(re.escape(r) for r in person_roles())
-    return re.compile(rf"(?:(?:{alt})[\s:：]*{_NAME}|(?:^|[的\s]){_NAME}(?:{alt}))$")
-
-
-@lru_cache(maxsize=1)
 def person_roles() -> tuple[str, ...]:
     """Role words that name a person rather than an office (书记, 市长; not 局, 委)."""
     orgs = {fold(w) for w in vocab().org_suffixes}
     return tuple(sorted({fold(w) for w in vocab().role_words if w and fold(w) not in orgs}, key=len, reverse=True))
 
 
+@lru_cache(maxsize=1)
+def _name_line() -> re.Pattern[str]:
+    """A byline: a person's role right next to a name (区委书记 某某 / 某某市长), nothing else after."""
+    alt = "|".join(re.escape(r) for r in person_roles())
+    return re.compile(rf"(?:(?:{alt})(?P<sep>[\s:：]*)(?P<after>{_NAME})|(?:^|[的\s])(?P<before>{_NAME})(?:{alt}))$")
+
+
+@lru_cache(maxsize=4096)
+def is_person_name(text: str) -> bool:
+    """No ordinary word (例会, 各位, 负责): jieba tags it a name, or does not know it at all."""
+    return rjieba.tag(text) == [(text, "nr")] or not rjieba.has_word(text)
+
+
 def is_name_line(sentence: SentenceFacts) -> bool:
     """A short line ending in a role and a name (…代表联络室主任李文 / 市长:某某 / 尊敬的某某代表:):
     it says who speaks, signs or is addressed."""
     for line in sentence.folded.splitlines():
-        text = line.strip().rstrip("。:：!！,")
-        if 0 < len(text) <= HEADING_MAX and _name_line().search(text):
+        text = line.strip().rstrip(":：")
+        found = _name_line().search(text) if 0 < len(text) <= HEADING_MAX else None
+        if found and (found.group("sep") or is_person_name(found.group("after") or found.group("before"))):
             return True
     return False
