@@ -19,6 +19,7 @@ from rag.lang.markers import asked_families, asked_word_families, comparison_yea
 ANY_RANK = "rank"  # figure_families of a 第几 question: a rank, no figure of any unit is needed
 ASKED_WINDOW = 6  # characters before the interrogative that may say what the figure counts (总投资是多少)
 ANY_CHANGE = "any"  # asked_families.tsv: a change (增长多少), in any unit
+ANY_SIZE = "size"  # asked_families.tsv: a target or size (规模目标是多少), any figure
 SUBJECT_WINDOW = 12  # characters before the interrogative naming what the figure is of
 _BRACKETED = re.compile(r"[(（][^()（）]{0,30}[)）]")  # a bracketed remark after a name
 _PHRASE_MARKS = "，,；;：:、？?"  # a phrase ends at these
@@ -48,7 +49,9 @@ def figure_families(
         return (ANY_RANK,)  # 第几位 asks for a rank, which is no figure
     if unit:
         return unit_families(unit)
-    return asked_families(text[max(0, start - ASKED_WINDOW) : end]) or asked_families("".join(focus))
+    begin = max(0, start - ASKED_WINDOW)
+    begin = max(begin, *(text.rfind(mark, begin, start) + 1 for mark in _PHRASE_MARKS))  # …政策里,多大面积
+    return asked_families(text[begin:end]) or asked_families("".join(focus))
 
 
 # jieba parts of speech of words naming a thing (nouns, verbal nouns, abbreviations, idioms, English, 一季度)
@@ -84,7 +87,7 @@ def figure_subject(
     # a word reaching into the window counts whole (机器人产业集群…: 机器人 starts before the window)
     inside = [t for t in terms if any(begin - len(t) < at < start for at in _find_all(lowered, t.lower()))]
     longest = [t for t in inside if not any(t != o and t in o for o in inside)]  # 季度 inside 一季度
-    return tuple(t for t in longest if ANY_CHANGE not in asked_word_families(t) and _is_noun(t))
+    return tuple(t for t in longest if not {ANY_CHANGE, ANY_SIZE} & set(asked_word_families(t)) and _is_noun(t))
 
 
 def asked_years(text: str) -> tuple[int, ...]:

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from itertools import pairwise
 
-from rag.answer.asked import ANY_CHANGE, ANY_RANK
+from rag.answer.asked import ANY_CHANGE, ANY_RANK, ANY_SIZE
 from rag.answer.orgs import organisations, same_organisation
 from rag.answer.passages import Passage, SentenceFacts
 from rag.answer.query import Query
@@ -46,7 +46,7 @@ from rag.answer.refusal import (
 )
 from rag.answer.select import Scored, idf
 from rag.lang import Figure, gazetteer, split_clauses
-from rag.lang.markers import areas, ordinals, periods, stated_years
+from rag.lang.markers import areas, change_words, ordinals, periods, stated_years
 
 # answers that hold for one year (a figure, a date): a silent sentence takes its title's or heading's
 # year; a person or a measure is not dated by the heading it stands under (2022年工作回顾 in a 2023 report)
@@ -54,6 +54,7 @@ _YEAR_BOUND = frozenset({"figure", "date"})
 SUBJECT_ALL = 2  # up to this many subject words, the figure's sentence must state all of them
 SUBJECT_SHARE = 0.5  # of more, this share of their weight (rare words weigh more)
 PARTIAL_MIN, PARTIAL_SHARE = 3, 0.5  # a long word counts when the text repeats half its character pairs
+_RATES = frozenset({"percent", "points", "tenths", "ratio", "permille"})  # families a change is given in
 ANY_COUNT = "count"  # 多少个: any counted thing answers it (个 stands for 项, 家, 所 … as well)
 
 
@@ -70,9 +71,16 @@ def answering_figures(query: Query, sentence: SentenceFacts) -> list[Figure]:
     found = [f for f in sentence.figures if (f.value, f.family) not in query.given]
     if ANY_COUNT in families:
         return [f for f in found if f.unit]
-    if not families or ANY_CHANGE in families:
+    if ANY_CHANGE in families:  # a change is a rate (6.8%, 2.7个百分点, 1倍) or stated with a change word
+        return [f for f in found if f.family in _RATES or change_words(_clause_of(sentence.folded, f))]
+    if not families or ANY_SIZE in families:
         return found
     return [f for f in found if f.family in families]
+
+
+def _clause_of(text: str, figure: Figure) -> str:
+    """The clause a figure stands in (split at ，、：)."""
+    return next((c.text for c in split_clauses(text) if c.start <= figure.start < c.end), text)
 
 
 def figure_ok(query: Query, sentence: SentenceFacts) -> bool:

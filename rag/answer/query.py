@@ -285,17 +285,18 @@ def analyse(question: str) -> Query:
             continue  # 有哪些？说几个。: a request for some of the list just asked, not a question of its own
         if parts:  # a part naming no place, year or document continues the one before it
             before = parts[-1]
+            own_place = bool(part.places)  # a part naming its own place asks anew: no year carries over
             if not part.places:
                 part = _sibling_place(part, before)
             part = replace(
                 part,
                 places=part.places or before.places,
                 place_names=part.place_names or before.place_names,
-                years=part.years or before.years,
+                years=part.years or (() if own_place else before.years),
                 named_doc=part.named_doc or before.named_doc,
                 # 一共放几天？ names nothing of its own: it asks about what the part before it does
                 terms=part.terms or before.terms,
-                asked_years=part.asked_years or before.asked_years,
+                asked_years=part.asked_years or (() if own_place else before.asked_years),
                 ordinals=part.ordinals or before.ordinals,
                 organisations=part.organisations or before.organisations,
             )

@@ -167,3 +167,8 @@ def areas(text: str) -> set[str]:
             found.add(word)
             rest = rest.replace(word, " ")
     return found
+
+
+def change_words(text: str) -> list[str]:
+    """The words of asked_families.tsv saying a figure is a change (增长, 下降, 提高 …) the text holds."""
+    return [key for key, families in _asked_families() if "any" in families and key in text]

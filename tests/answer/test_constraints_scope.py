@@ -91,3 +91,22 @@ def test_a_document_described_at_the_start_of_a_question() -> None:
     other = _hit("t", "2023年,全年规上工业总产值实现757.2亿元。", "南充市", title="某区经济运行情况")
     assert _reason("区域制造中心建设汇报中全市规上工业总产值是多少亿元?", report, other) is not None
     assert _reason("全市规上工业总产值是多少亿元?", report, other) is None
+
+
+def test_a_part_naming_its_own_place_keeps_no_year_of_the_part_before() -> None:
+    q = analyse("合川区到2027年新型储能产业产值目标是多少?铜梁区参投产业基金撬动了多少投资?")
+    assert q.parts[0].years == (2027,) and q.parts[1].years == () and q.parts[1].asked_years == ()
+    follow = analyse("铜梁区2023年工业投资增长多少?规上工业增加值呢?")
+    assert follow.parts[1].years == (2023,)  # no place of its own: it continues the part before
+
+
+def test_a_change_is_answered_by_a_rate_or_a_figure_stated_as_a_change() -> None:
+    ranks = _hit("k", "一季度,GDP、固投增速等均列为A档,“八张报表”综合评价全市第三。", "云阳县")
+    assert _reason("云阳县一季度GDP增长了多少?", ranks) == refusal.NO_FIGURE
+    rate = _hit("r", "一季度,全县GDP增长6.1%,固投增速居全市第三。", "云阳县")
+    assert _reason("云阳县一季度GDP增长了多少?", rate) is None
+    # a size or target asked may be any figure, and 目标/规模 are not what it is of
+    q = analyse("合川区重庆火锅食材产业集群的规模目标是多少?")
+    assert q.subject == ("食材", "产业集群") and q.figure_families == ("size",)
+    # the words before the phrase of the interrogative do not say what it counts (稳增长政策里,多大面积)
+    assert analyse("官渡区稳增长政策里,多大面积的土地可直接办理登记?").figure_families == ()
