@@ -118,6 +118,22 @@ def newer_schema_error(where: str, found: int) -> RagError:
     )
 
 
+def _record(row: Sequence[Any], chunk_ids: tuple[str, ...], text: str = "") -> DocumentRecord:
+    """A DocumentRecord from a row of ``_DOC_COLUMNS`` (path, source, origin, sha256, meta, visibility, ingested_at)."""
+    path, source, origin, sha, meta, visibility, ingested_at = row
+    return DocumentRecord(
+        source=source,
+        sha256=sha,
+        meta=meta_from_json(meta),
+        visibility=visibility,
+        chunk_ids=chunk_ids,
+        path=path,
+        ingested_at=ingested_at,
+        text=text,
+        origin=origin,
+    )
+
+
 class Tx:
     """A write transaction: the one connection and the placeholder its driver wants."""
 
@@ -240,20 +256,7 @@ class Registry:
         ids: dict[str, list[str]] = {}
         for doc, chunk_id in chunk_rows:
             ids.setdefault(doc, []).append(chunk_id)
-        return [
-            DocumentRecord(
-                source=source,
-                sha256=sha,
-                meta=meta_from_json(meta),
-                visibility=visibility,
-                chunk_ids=tuple(ids.get(path, ())),
-                path=path,
-                ingested_at=ingested_at,
-                text=body,
-                origin=origin,
-            )
-            for path, source, origin, sha, meta, visibility, ingested_at, body in rows
-        ]
+        return [_record(row[:-1], tuple(ids.get(row[0], ())), text=row[-1]) for row in rows]
 
     def get(self, doc_id: str, with_text: bool = False) -> DocumentRecord | None:
         """The document with this id (its path), or None."""
@@ -373,19 +376,7 @@ class Registry:
             " WHERE p.path IS NULL ORDER BY d.path",
             (version,),
         )
-        return [
-            DocumentRecord(
-                source=source,
-                sha256=sha,
-                meta=meta_from_json(meta),
-                visibility=visibility,
-                chunk_ids=(),
-                path=path,
-                ingested_at=ingested_at,
-                origin=origin,
-            )
-            for path, source, origin, sha, meta, visibility, ingested_at in rows
-        ]
+        return [_record(row, ()) for row in rows]
 
     def record_places(self, version: str, places: Mapping[str, tuple[str, str]], generation: int | None = None) -> None:
         """Store derived places: document id -> (sha256 it was derived from, place; '' when unknown).

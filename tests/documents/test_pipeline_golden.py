@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from eval.bench.real import shared_dir
 from rag.documents.chunking import chunk_document, metadata_card
 from rag.documents.cleaning import clean
 from rag.documents.loaders import load_file
@@ -35,14 +36,7 @@ GOLDEN = Path(__file__).with_name("data") / "pipeline_golden.json"
 NEWS_SAMPLE = 300
 
 
-def _shared() -> Path:
-    for candidate in (ROOT.parent / "shared", ROOT.parent.parent / "shared"):
-        if candidate.is_dir():
-            return candidate
-    return ROOT.parent / "shared"
-
-
-SHARED = _shared()
+SHARED = shared_dir()
 DEV_DOCS = SHARED / "corpus-dev" / "docs"
 NEWS = SHARED / "scale" / "crud_news"
 
