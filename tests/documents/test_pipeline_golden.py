@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.bench.real import shared_dir
+from eval.bench.real import news_lines, shared_dir
 from rag.documents.chunking import chunk_document, metadata_card
 from rag.documents.cleaning import clean
 from rag.documents.loaders import load_file
@@ -70,17 +70,10 @@ def _fingerprint(path: Path) -> str:
 
 def _news_files(folder: Path) -> Iterator[Path]:
     """The first NEWS_SAMPLE articles of crud_news, one file each (as a library would hand them over)."""
-    count = 0
-    for part in sorted(NEWS.glob("*.txt")):
-        with part.open(encoding="utf-8") as fh:
-            for line in fh:
-                if count >= NEWS_SAMPLE:
-                    return
-                if line.strip():
-                    path = folder / f"news_{count:06d}.txt"
-                    path.write_text(line.strip() + "\n", encoding="utf-8")
-                    count += 1
-                    yield path
+    for count, line in enumerate(news_lines(SHARED, NEWS_SAMPLE)):
+        path = folder / f"news_{count:06d}.txt"
+        path.write_text(line + "\n", encoding="utf-8")
+        yield path
 
 
 def _sample(group: str) -> dict[str, str]:
