@@ -22,9 +22,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from index.storage import sha256_file
 from rag.errors import BackendError, ConfigError
 from rag.llm.base import LLMBackend
-from rag.llm.weights import sha256_of
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ class GgufBackend(LLMBackend):
                 "请设置为 .gguf 模型文件的路径（make models 会装好一个测试用的小模型）。"
             )
         if self.sha256:
-            actual = sha256_of(self.path)
+            actual = sha256_file(self.path)
             if actual != self.sha256:
                 raise ConfigError(
                     f"模型文件 {self.path} 的 SHA-256 是 {actual}，与 RAG_GGUF_SHA256 不符："

@@ -135,10 +135,7 @@ def answer_messages(
 ) -> Messages:
     """System rules, then the fenced passages trimmed to what the context leaves, then the question."""
     system = render("answer_system", max_sentences=max_sentences)
-    empty = render("answer", passages="", question=question)
-    budget = context_tokens - max_tokens - count(system) - count(empty) - PROMPT_MARGIN_TOKENS
-    blocks = fit_passages(question, passages, max(budget, 0), count)
-    return Messages(system, render("answer", passages="\n\n".join(blocks), question=question))
+    return _fenced(system, "answer", question, passages, context_tokens - max_tokens, count, question=question)
 
 
 def reply_messages(
@@ -153,7 +150,20 @@ def reply_messages(
     """The 复函 drafting prompt (prompts/reply.txt) under the same system rules; names are left to staff."""
     system = render("answer_system", max_sentences=max(max_sentences, 6))
     fields = dict(deputy="XX代表", suggestion_title=topic, suggestion_number="（待填）", issuer="（承办单位）")
-    empty = render("reply", passages="", **fields)
-    budget = context_tokens - max_tokens - count(system) - count(empty) - PROMPT_MARGIN_TOKENS
-    blocks = fit_passages(topic, passages, max(budget, 0), count)
-    return Messages(system, render("reply", passages="\n\n".join(blocks), **fields))
+    return _fenced(system, "reply", topic, passages, context_tokens - max_tokens, count, **fields)
+
+
+def _fenced(
+    system: str,
+    template: str,
+    query: str,
+    passages: Sequence[PassageLike],
+    room: int,
+    count: TokenCounter,
+    **fields: str,
+) -> Messages:
+    """``template`` with the passages that fit in ``room`` tokens besides the system rules and the template."""
+    empty = render(template, passages="", **fields)
+    budget = room - count(system) - count(empty) - PROMPT_MARGIN_TOKENS
+    blocks = fit_passages(query, passages, max(budget, 0), count)
+    return Messages(system, render(template, passages="\n\n".join(blocks), **fields))

@@ -20,6 +20,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.storage import sha256_file
 from rag.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -75,14 +76,6 @@ file of their own. Distributed "AS IS", WITHOUT WARRANTIES OR CONDITIONS OF ANY 
 """
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def part_paths(model: PartedModel) -> list[Path]:
     """The installed part files in order; ConfigError naming the pip command when one is missing."""
     paths: list[Path] = []
@@ -103,7 +96,7 @@ def assemble(model: PartedModel, dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     target = dest / model.filename
     notice = dest / f"{model.filename}.NOTICE"
-    if target.is_file() and sha256_of(target) == model.sha256:
+    if target.is_file() and sha256_file(target) == model.sha256:
         log.info("%s 已存在且校验通过", target)
     else:
         tmp = target.with_suffix(".partial")
