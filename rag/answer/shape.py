@@ -20,13 +20,11 @@ import rjieba
 
 from index.textnorm import fold
 from rag.answer.passages import SentenceFacts
-from rag.lang import split_clauses, vocab
+from rag.lang import month_days, split_clauses, vocab
 from rag.lang.data import read_list, read_pairs
 
 HEADING_MAX = 24  # characters of a line that can be a heading of what follows (一、禁燃禁放时间)
 TERMINAL = "。；;！？!?，,"
-# TODO(lang): rag.lang.dates() needs a year; a month-day (11月23日, 4月3日) is a date too.
-_MONTH_DAY = re.compile(r"(?<![\d月])(?:1[0-2]|0?[1-9])月(?:[12]\d|3[01]|0?[1-9])[日号]")
 # typography of a numbered heading: 一、 （二） (3) 4. 第五条
 _ORDINAL = re.compile(r"\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]|第[一二三四五六七八九十百\d]+[条章节部分])")
 _DATE_ONLY = re.compile(r"[\d年月日号\-./:：\s()（）星期一二三四五六日天时分]+")
@@ -100,11 +98,6 @@ def formula_split(text: str) -> tuple[str, str]:
 
 def has_cue(kind: str, text: str) -> bool:
     return any(c in text for c in cues(kind))
-
-
-def month_days(text: str) -> list[str]:
-    """Month-day dates without a year (11月23日); rag.lang.dates covers the rest."""
-    return _MONTH_DAY.findall(text)
 
 
 def is_page_date(sentence: SentenceFacts) -> bool:

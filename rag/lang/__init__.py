@@ -5,6 +5,7 @@ mechanisms only. Index, ingestion, answering and verification all use these, so 
 or a sentence is read the same way everywhere.
 """
 
+from rag.lang.calendar_cn import month_days
 from rag.lang.extract import (
     DateMention,
     DocNumber,
@@ -36,6 +37,7 @@ __all__ = [
     "fold_aligned",
     "gazetteer",
     "load_gazetteer",
+    "month_days",
     "protected_spans",
     "protected_tokens",
     "split_clauses",

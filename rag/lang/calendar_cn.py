@@ -60,6 +60,14 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ..
     ("ym", re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})(?P<s>[-/])(?P<m>\d{1,2})(?![\d/-])"), (), ("-", "/"), True),
 )
 _DIGIT = re.compile(r"\d")
+# a month and day with no year (请于11月23日前反馈): not a DateMention (no year to resolve), and not a
+# protected span, so reading it changes no index
+_MONTH_DAY = re.compile(r"(?<![\d月])(?:1[0-2]|0?[1-9])月(?:[12]\d|3[01]|0?[1-9])[日号]")
+
+
+def month_days(text: str) -> list[str]:
+    """Month-day dates without a year (11月23日, 4月3日) in ``text``; ``dates`` covers the dated forms."""
+    return _MONTH_DAY.findall(text)
 
 
 def _valid(y: int, m: int, d: int) -> bool:

@@ -8,7 +8,8 @@ from rag.answer.gate import assess
 from rag.answer.passages import from_hits, make_passage
 from rag.answer.query import analyse, content_terms
 from rag.answer.select import choose, fit, rank_sentences
-from rag.answer.shape import all_formula, date_fit, formula_prefix, is_page_date, month_days
+from rag.answer.shape import all_formula, date_fit, formula_prefix, is_page_date
+from rag.lang import month_days
 
 from .conftest import make_hit
 
