@@ -14,6 +14,7 @@ from functools import lru_cache
 import rjieba
 
 from rag.lang import vocab, years
+from rag.lang.data import read_pairs
 from rag.lang.markers import asked_families, asked_word_families, comparison_years, ordinal_prefix, relative_years
 
 ANY_RANK = "rank"  # figure_families of a 第几 question: a rank, no figure of any unit is needed
@@ -25,15 +26,22 @@ _BRACKETED = re.compile(r"[(（][^()（）]{0,30}[)）]")  # a bracketed remark 
 _PHRASE_MARKS = "，,；;：:、？?"  # a phrase ends at these
 
 
+@lru_cache(maxsize=256)
 def unit_families(unit: str) -> tuple[str, ...]:
-    """The family of an asked unit (亿元 -> money), its multiplier stripped; 个 counts anything."""
+    """The families of an asked unit (亿元 -> money; 家 -> also 间, 所), its multiplier stripped."""
     units = vocab().units
     for mult in sorted(vocab().multipliers, key=len, reverse=True):
         if unit.startswith(mult) and unit[len(mult) :] in units:
             unit = unit[len(mult) :]
             break
     family = units.get(unit, "")
-    return (family,) if family else ()
+    return (family, *_equivalents().get(family, ())) if family else ()
+
+
+@lru_cache(maxsize=1)
+def _equivalents() -> dict[str, tuple[str, ...]]:
+    """Families whose measure words count the same things (rag/lang/data/unit_equivalents.tsv)."""
+    return {f: tuple(x.strip() for x in also.split(",") if x.strip()) for f, also in read_pairs("unit_equivalents.tsv")}
 
 
 def figure_families(

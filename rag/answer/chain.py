@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 Search = Callable[[str, int, Filter | None, str], list[Hit]]
 Rerank = Callable[[str, list[Hit]], list[Hit]]
 _END = "。！？!?；;,，：: \n"
+SIBLING_DOCUMENTS = 2  # best-ranked documents whose other chunks join the pool
 
 
 def _label(passage: Passage, quote: str) -> str:
@@ -146,8 +147,16 @@ class AnswerChain:
         hits = list(self.search(query.text, depth, flt, audience))
         if self.rerank is not None and hits:
             hits = self.rerank(query.text, hits)
+        known = {h.id for h in hits}
+        # the best documents' other chunks: a short page's answer may sit in a chunk the question's
+        # words rank low (共149项 below the 分工方案 header); parent-document retrieval, within a document
+        for document in list(dict.fromkeys(str(h.meta.get("path") or "") for h in hits))[:SIBLING_DOCUMENTS]:
+            if document:
+                scoped = (flt or Filter()).with_equals("path", [document])
+                extra = [h for h in self.search(query.text, self.settings.top_k, scoped, audience) if h.id not in known]
+                known.update(h.id for h in extra)
+                hits += extra
         if len({part.places for part in query.subqueries}) > 1:
-            known = {h.id for h in hits}
             for part in query.subqueries:
                 extra = [h for h in self.search(part.text, self.settings.top_k, flt, audience) if h.id not in known]
                 known.update(h.id for h in extra)

@@ -10,7 +10,8 @@ sentence and, where the sentence is silent, the passage it stands in (title, hea
   right before the interrogative: 一季度工业投资 for 一季度工业投资增长多少);
 * ``other_year``: the asked year must be the year the sentence is about: the years it names (a
   comparison base such as 比2021年 is not one; 今年 is its document's year), else its passage's title
-  or heading; a passage silent on years leaves the document-level check of the gate;
+  or heading; a silent sentence goes on with the year of the one or two before it (2023年，… 其中…);
+  a passage silent on years leaves the document-level check of the gate;
 * ``other_ordinal``: the asked member of a series (十三届, 三次会议, 第三批, 第61号) must be the one the
   sentence, else its title/heading, else its passage names, when they name one of that series;
 * ``other_period``: the asked part of the year (一季度, 1—5月) must be the one the sentence reports
@@ -127,14 +128,24 @@ def subject_ok(query: Query, scored: Scored, weights: Mapping[str, float] | None
     return not found or any(share(f.end) >= need - 1e-9 for f in found)
 
 
-def year_ok(query: Query, sentence: SentenceFacts, passage: Passage) -> bool:
-    """The sentence (else its title/heading) is about an asked year, when it says which year."""
+YEAR_BACK = 2  # sentences back a silent sentence takes its year from (据了解，2023年… 其中…2件)
+
+
+def year_ok(query: Query, sentence: SentenceFacts, passage: Passage, index: int = -1) -> bool:
+    """The sentence is about an asked year, when it says which year; a silent one takes the year of
+    the sentence it goes on from (its ``index`` in the passage: 2023年，共承办… 其中建议2件), else of
+    its title/heading."""
     if not query.asked_years:
         return True
     asked = set(query.asked_years)
-    stated = stated_years(sentence.folded, document_year(passage))
+    written = document_year(passage)
+    stated = stated_years(sentence.folded, written)
     if not stated and query.answer_type in _YEAR_BOUND:
-        stated = stated_years(passage.context)
+        for j in range(index - 1, max(index - 1 - YEAR_BACK, -1), -1):
+            stated = stated_years(passage.sentences[j].folded, written)
+            if stated:
+                break
+        stated = stated or stated_years(passage.context)
     return not stated or bool(stated & asked)
 
 
@@ -200,7 +211,7 @@ def violation(query: Query, scored: Scored, weights: Mapping[str, float] | None 
         return NO_FIGURE
     if not subject_ok(query, scored, weights):
         return OTHER_SUBJECT
-    if not year_ok(query, sentence, passage):
+    if not year_ok(query, sentence, passage, scored.index):
         return OTHER_YEAR
     if not period_ok(query, sentence):
         return OTHER_PERIOD

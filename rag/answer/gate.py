@@ -20,20 +20,18 @@ Two rules, nothing else vetoes:
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import pairwise
 
 from index.textnorm import fold
-from rag.answer import refusal
+from rag.answer import described, refusal
 from rag.answer.constraints import document_year, screen
 from rag.answer.passages import Passage
 from rag.answer.query import Query
 from rag.answer.select import Scored, idf, rank_sentences
-from rag.lang import Place, doc_numbers, gazetteer, vocab
+from rag.lang import Place, doc_numbers, gazetteer
 from rag.lang.markers import relative_years
 
 CANDIDATES = 10  # best sentences checked against the question's constraints
@@ -182,23 +180,9 @@ def names_document(named: str, passage: Passage) -> bool:
     return bool(grams) and len(grams & _bigrams(title)) / len(grams) >= NAMED_DOC_SHARE
 
 
-DESCRIBED_MIN, DESCRIBED_MAX = 4, 30  # length of a document described at the start of a question
-_IN_DOCUMENT = "中里内"  # …汇报中 / …方案里: what follows is asked of that document
-
-
-@lru_cache(maxsize=1)
-def _described_pattern() -> re.Pattern[str]:
-    endings = sorted({fold(ending) for ending, _ in vocab().doc_types}, key=len, reverse=True)
-    kinds = "|".join(re.escape(e) for e in endings)
-    return re.compile(rf"^(.{{{DESCRIBED_MIN},{DESCRIBED_MAX}}}?(?:{kinds}))[{_IN_DOCUMENT}]")
-
-
 def described_document(query: Query) -> str:
     """A document the question opens by describing, without 《》 (区域制造中心建设汇报中…, …分工方案里…)."""
-    if query.named_doc:
-        return ""
-    found = _described_pattern().match(query.text)
-    return found.group(1) if found else ""
+    return "" if query.named_doc else described.described_document(query.text)
 
 
 def document_coverage(query: Query, passage: Passage, pool: Sequence[Passage]) -> float:
@@ -209,6 +193,11 @@ def document_coverage(query: Query, passage: Passage, pool: Sequence[Passage]) -
         return 0.0
     text = passage.context + " " + " ".join(s.folded for s in passage.sentences)
     return sum(w for t, w in weights.items() if t in text) / total
+
+
+def states_doc_number(passage: Passage) -> bool:
+    """The passage's record has a 文号, or its text states one."""
+    return bool(passage.meta.get("doc_number")) or bool(doc_numbers(passage.text))
 
 
 def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> PartEvidence:
@@ -238,7 +227,10 @@ def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> 
     if query.is_metadata:
         # the answer is a field of the record: what must be sure is which document is meant
         score = max(ranked[0].score, max(document_coverage(query, p, kept) for p in kept))
-        return PartEvidence(query, kept, ranked, score, None if score >= threshold else refusal.LOW_COVERAGE)
+        reason = None if score >= threshold else refusal.LOW_COVERAGE
+        if reason is None and set(query.fields) == {"doc_number"} and not any(states_doc_number(p) for p in kept):
+            reason = refusal.NO_DOC_NUMBER  # 文号是多少 of a page without one: no number to give
+        return PartEvidence(query, kept, ranked, score, reason)
     # what the question pins down (figure, year, series member, organisation) must be what is quoted
     passing, broken = screen(query, ranked, CANDIDATES)
     score = passing[0].score if passing else 0.0

@@ -156,8 +156,9 @@ def focus_terms(text: str, terms: Sequence[str], main: tuple[int, int] | None) -
 
 @lru_cache(maxsize=1)
 def frame_words() -> frozenset[str]:
-    """Words that frame a question (开始, 一共, 打算…; rag/lang/data/question_frames.txt): no content."""
-    return frozenset(fold(w) for w in read_list("question_frames.txt"))
+    """Words that frame a question (开始, 一共, 打算…; rag/lang/data/question_frames.txt) or point at its
+    place (全县, 我市; scope_words.txt, a place the gate checks): no content a sentence must repeat."""
+    return frozenset(fold(w) for name in ("question_frames.txt", "scope_words.txt") for w in read_list(name))
 
 
 def _tiling(word: str) -> list[str]:

@@ -25,6 +25,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from index.textnorm import fold
+from rag.answer.asked import unit_families
 from rag.answer.passages import Passage, SentenceFacts
 from rag.answer.query import Query
 from rag.answer.shape import (
@@ -40,6 +41,7 @@ from rag.answer.shape import (
     person_roles,
 )
 from rag.lang import split_clauses, vocab
+from rag.lang.markers import stated_years
 
 FIT_FLOOR = 0.4  # a sentence of the wrong shape keeps this share of its coverage
 HEADING_CREDIT = 0.5  # a word in the title/heading only: the sentence is under it, not stating it
@@ -156,16 +158,6 @@ def local_heading(passage: Passage, index: int) -> str:
     return ""
 
 
-@lru_cache(maxsize=256)
-def unit_family(unit: str) -> str:
-    """The family of an asked unit (千米 -> length), its multiplier (亿, 万) stripped."""
-    units = vocab().units
-    for mult in sorted(vocab().multipliers, key=len, reverse=True):
-        if unit.startswith(mult) and unit[len(mult) :] in units:
-            return units[unit[len(mult) :]]
-    return units.get(unit, unit)
-
-
 @lru_cache(maxsize=1)
 def _org_words() -> tuple[str, ...]:
     return tuple({fold(w) for w in vocab().org_suffixes if w})
@@ -190,7 +182,7 @@ def fit(query: Query, sentence: SentenceFacts) -> float:
         found = [f for f in sentence.figures if (f.value, f.family) not in query.given]
         if not found:
             return 0.0
-        if query.unit and not any(f.family == unit_family(query.unit) for f in found):
+        if query.unit and not any(f.family in unit_families(query.unit) for f in found):
             return OTHER_UNIT_FIT
         if not query.unit and not any(f.unit for f in found):
             return BARE_FIT  # only bare numbers (list marks, phone numbers): no quantity of anything
@@ -216,6 +208,15 @@ def is_title_line(sentence: SentenceFacts, passage: Passage) -> bool:
     return bool(title) and title in sentence.folded and len(sentence.folded) <= len(title) + TITLE_SLACK
 
 
+@lru_cache(maxsize=4096)
+def _years_about(folded: str) -> frozenset[int]:
+    return frozenset(stated_years(folded))
+
+
+def _about_years(sentence: SentenceFacts) -> frozenset[int]:
+    return _years_about(sentence.folded) if sentence.years else frozenset()
+
+
 def _passage_years(passage: Passage) -> frozenset[int]:
     return frozenset(passage.years).union(*(s.years for s in passage.sentences))
 
@@ -238,8 +239,8 @@ def _penalty(query: Query, sentence: SentenceFacts, passage: Passage, local: str
         factor *= FORMULA_PENALTY
     if query.answer_type not in _LIST_TYPES and is_section_heading(sentence):
         factor *= SECTION_PENALTY
-    if query.years and sentence.years and not set(query.years) & set(sentence.years):
-        factor *= YEAR_PENALTY
+    if query.years and sentence.years and not set(query.years) & _about_years(sentence):
+        factor *= YEAR_PENALTY  # a comparison base (相比2021年末) is no year the sentence is about
     if query.years and not set(query.years) & _passage_years(passage):
         factor *= YEAR_ABSENT
     return factor

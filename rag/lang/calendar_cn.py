@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from rag.lang.data import read_table
 from rag.lang.numerals import CN_YEAR, YEAR_MAX, YEAR_MIN, Taken, alternation, as_int
 from rag.lang.vocab import vocab
 
@@ -62,12 +63,22 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ..
 _DIGIT = re.compile(r"\d")
 # a month and day with no year (请于11月23日前反馈): not a DateMention (no year to resolve), and not a
 # protected span, so reading it changes no index
-_MONTH_DAY = re.compile(r"(?<![\d月])(?:1[0-2]|0?[1-9])月(?:[12]\d|3[01]|0?[1-9])[日号]")
+_MONTH = r"(?<![\d月])(?:1[0-2]|0?[1-9])月"
+
+
+@lru_cache(maxsize=1)
+def _month_day() -> re.Pattern[str]:
+    """N月N日, N月 + a part of the month (5月底, 6月中旬), or a part of the year (年底): month_parts.txt."""
+    parts = read_table("month_parts.txt", 2)
+    month = alternation([w for kind, w in parts if kind == "month"])
+    year = alternation([w for kind, w in parts if kind == "year"])
+    return re.compile(rf"{_MONTH}(?:(?:[12]\d|3[01]|0?[1-9])[日号]|{month})|{year}")
 
 
 def month_days(text: str) -> list[str]:
-    """Month-day dates without a year (11月23日, 4月3日) in ``text``; ``dates`` covers the dated forms."""
-    return _MONTH_DAY.findall(text)
+    """Dates without a year: month-day (11月23日), month part (5月底) or year part (年底) in ``text``;
+    ``dates`` covers the dated forms."""
+    return _month_day().findall(text)
 
 
 def _valid(y: int, m: int, d: int) -> bool:

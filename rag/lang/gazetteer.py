@@ -82,6 +82,20 @@ def _on_word_boundaries(text: str, start: int, end: int) -> bool:
     return start in bounds and end in bounds
 
 
+LEVEL_NAMED_MIN = 3  # 清原县 yes; 和县-like two-character surfaces stay words to check
+
+
+@lru_cache(maxsize=1)
+def _level_endings() -> frozenset[str]:
+    """Last characters of the division suffixes (rag/lang/data/place_suffixes.txt: 省 市 区 县 州 旗 …)."""
+    return frozenset(s[-1] for s in read_list("place_suffixes.txt") if s)
+
+
+def _level_named(surface: str) -> bool:
+    """The surface ends in a level word and is long enough not to be an ordinary word."""
+    return len(surface) >= LEVEL_NAMED_MIN and surface[-1] in _level_endings()
+
+
 class Gazetteer:
     """Lookup and longest-match recognition of places; ambiguity is settled by the text's other places."""
 
@@ -228,7 +242,8 @@ class Gazetteer:
                 places = self._by_surface.get(surface)
                 if not places:
                     continue
-                short = all(p.name != surface for p in places)
+                # an alias ending in its level word (清原县 for 清原满族自治县) is as plain as a full name
+                short = all(p.name != surface for p in places) and not _level_named(surface)
                 # a short form, or a two-character name (和县 in 建议和县政协, 范县 in 示范县), must be a word
                 if (short or length <= 2) and not _on_word_boundaries(compact, i, i + length):
                     continue  # a shorter surface at the same position may still fit

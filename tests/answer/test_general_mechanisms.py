@@ -1,0 +1,106 @@
+"""Mechanisms that hold for any document (fourth session): each is tested on a sentence that needs
+it and, where it could over-reach, on a near-miss it must still refuse.
+
+Alias of a division with its level word (清原县), words pointing at the place (全县, 我市), deadlines
+without a day (5月底前), 哪几个 asking to name, a 文号 the page lacks, the year a sentence goes on
+with, measure words counting the same things (家 / 间), and the best document's other chunks.
+"""
+
+from __future__ import annotations
+
+from index.records import Filter, Hit
+from rag.answer import refusal
+from rag.answer.backends import make_backend
+from rag.answer.chain import AnswerChain
+from rag.answer.gate import assess
+from rag.answer.passages import from_hits
+from rag.answer.query import analyse
+from rag.lang import gazetteer, month_days
+from rag.settings import Settings
+
+from .conftest import fake_search, make_hit
+
+THRESHOLD = 0.26
+
+
+def _hit(cid: str, text: str, region: str, title: str = "通知", doc: str = "", **meta: object) -> Hit:
+    name = doc or cid
+    return make_hit(cid, text, source=f"{name}.txt", title=title, region=region, path=f"/docs/{name}.txt", **meta)
+
+
+def _evidence(question: str, *hits: Hit):  # type: ignore[no-untyped-def]
+    return assess(analyse(question), from_hits(list(hits)), THRESHOLD)
+
+
+def test_an_alias_with_its_level_word_is_a_place_without_context() -> None:
+    found = [(m.surface, m.place.name) for m in gazetteer().find("清原县2023年老旧小区改造项目")]
+    assert found == [("清原县", "清原满族自治县")]
+    assert gazetteer().find("建议和县政协研究") == []  # a two-character name inside words stays no place
+
+
+def test_words_pointing_at_the_place_are_no_content() -> None:
+    q = analyse("万载县2022年全县生产总值是多少？")
+    assert "全县" not in q.terms and "生产总值" in q.terms
+    report = _hit("w", "2022年，全年实现生产总值(GDP)262.6亿元，按可比价格计算，同比增长5.3％。", "万载县")
+    evidence = _evidence("万载县2022年全县生产总值是多少？", report)
+    assert evidence.reason is None and "262.6亿元" in evidence.parts[0].ranked[0].sentence.text
+
+
+def test_a_deadline_without_a_day_answers_when() -> None:
+    assert month_days("5月底前上线运行，6月中旬验收，年底前完成") == ["5月底", "6月中旬", "年底"]
+    plan = _hit("g", "加快建立“中介超市”，5月底前实现我区中介超市上线运行。", "官渡区")
+    evidence = _evidence("官渡区计划什么时候让“中介超市”上线运行？", plan)
+    assert evidence.reason is None and "5月底前" in evidence.parts[0].ranked[0].sentence.text
+
+
+def test_which_few_asks_to_name_them_not_how_many() -> None:
+    assert analyse("衡阳市已经形成的三大油茶产业集群分别是哪几个？").answer_type == "list"
+    assert analyse("全县有几个乡镇？").answer_type == "figure"
+
+
+def test_a_doc_number_the_page_lacks_is_refused_and_one_it_states_is_not() -> None:
+    text = "关于印发青海省应对甲型H1N1流感流行应急预案(试行)的通知。各州、地、市卫生局:现印发给你们。"
+    without = _hit("q", text, "青海省", title="关于印发青海省应对甲型H1N1流感流行应急预案(试行)的通知")
+    question = "青海省卫生厅印发甲型H1N1流感流行应急预案(试行)的通知，文号是多少？"
+    assert _evidence(question, without).reason == refusal.NO_DOC_NUMBER
+    numbered = _hit("r", text, "青海省", title=without.meta["title"], doc_number="青卫发〔2009〕1号")
+    assert _evidence(question, numbered).reason is None
+
+
+def test_a_silent_sentence_goes_on_with_the_year_before_it() -> None:
+    text = (
+        "市卫生健康局总结了去年的办理经验。据了解，2023年，市卫生健康局共承办人大建议3件、政协提案14件。"
+        "其中，人大建议主办2件，协办1件；"
+    )
+    reply = _hit("y", text, "阳春市", title="市卫生健康局重视建议提案办理", date="2023-12-01")
+    assert _evidence("阳春市卫生健康局2022年承办了多少件人大建议？", reply).reason == refusal.OTHER_YEAR
+    assert _evidence("阳春市卫生健康局2023年承办了多少件人大建议？", reply).reason is None
+
+
+def test_measure_words_counting_the_same_things_answer_each_other() -> None:
+    summary = _hit("p", "目前，全区共有医疗机构787间，相比2021年末增加66间。", "番禺区", title="番禺区2022年工作总结")
+    evidence = _evidence("番禺区2022年全区有多少家医疗机构？", summary)
+    assert evidence.reason is None and "787间" in evidence.parts[0].ranked[0].sentence.text
+    # a count in a measure word of another kind (件 of cases) still does not answer 多少家
+    cases = _hit("c", "目前，全区共受理医疗纠纷787件。", "番禺区", title="番禺区2022年工作总结")
+    assert _evidence("番禺区2022年全区有多少家医疗机构？", cases).reason is not None
+
+
+def test_the_best_documents_other_chunks_join_the_pool(settings: Settings) -> None:
+    """A chunk sharing few words with the question (the count below the plan's header) is still read."""
+    header = "高唐县人民政府印发了2024年政府工作报告目标任务分工方案的通知，现将主要内容解读如下。"
+    body = "《通知》中任务分解采用表格形式，共149项。"
+    hits = [
+        _hit("h0", header, "高唐县", doc="plan", position=0),
+        _hit("h1", body, "高唐县", doc="plan", position=1),
+        *(_hit(f"x{i}", f"泾县2024年第{i}项工作。", "泾县", position=0) for i in range(12)),
+    ]
+    search = fake_search(hits)
+
+    def counted(query: str, k: int, flt: Filter | None, audience: str) -> list[Hit]:
+        found = search(query, k, flt, audience)
+        return found if flt is not None else [h for h in found if h.id != "h1"]  # the body ranks below the cut
+
+    chain = AnswerChain(counted, make_backend(settings), settings)
+    pool = chain.retrieve(analyse("高唐县2024年政府工作报告目标任务分工方案一共分解了多少项任务？"), None, "citizen")
+    assert "h1" in {p.chunk_id for p in pool}
