@@ -32,12 +32,14 @@ from rag.answer.shape import (
     TERMINAL,
     all_formula,
     date_fit,
+    field_label,
     formula_prefix,
     formula_split,
     has_cue,
     is_heading,
     is_name_line,
     is_section_heading,
+    line_names,
     person_roles,
 )
 from rag.lang import split_clauses, vocab
@@ -55,13 +57,15 @@ SECTION_PENALTY = 0.5  # a numbered heading line (一、公示时间) names a se
 # a sentence of the wrong shape keeps less for a type whose answer always has that shape: a date
 # question answered by a sentence without a date is no answer, however many of its words it repeats
 TYPE_FLOOR = {"date": 0.15}
-ADDRESSEE_TYPES = frozenset({"person", "organisation", "issuer"})
+ADDRESSEE_TYPES = frozenset({"person"})  # a letter's greeting may name the person asked, not an office
 CUED_TYPES = frozenset({"reason", "measure"})  # types whose fit is a cue word (rag/lang/data/answer_cues.tsv)
 HEADING_BACK = 3  # sentences back to look for the heading line a sentence stands under
 RANK_PRIOR = 0.02
 # 谁: a byline (区委书记 某某) names a person; a line with only a role word (…书记例会) names none
 ROLE_ONLY_FIT = 0.4
 NAMED_OTHER_FIT = 0.7  # a byline of another place or organisation than the one asked about
+FIELD_VALUE_TYPES = frozenset({"person", "organisation"})  # a field's value is a name: it answers 谁 whole
+GIVEN_NAME_FIT = 0.2  # a byline naming only the person the question names
 FOCUS_PENALTY = 0.6  # the sentence lacks the word the interrogative asks about
 YEAR_PENALTY = 0.5  # the sentence names years, none of them asked  # ties go to better-ranked passages
 YEAR_ABSENT = 0.5  # neither the sentence nor its passage states the asked year: it may report another one
@@ -193,6 +197,8 @@ def fit(query: Query, sentence: SentenceFacts) -> float:
         return 1.0 if has_cue(kind, _body(sentence.folded)[0]) else NEUTRAL_FIT
     if kind == "person":
         if is_name_line(sentence):
+            if all(name in query.text for name in line_names(sentence)):
+                return GIVEN_NAME_FIT  # 刘世群代表: names whom the question names, not whom it asks
             return 1.0 if _names_asked(query, sentence) else NAMED_OTHER_FIT
         return ROLE_ONLY_FIT if any(w in sentence.folded for w in person_roles()) else 0.2
     if kind in ("organisation", "issuer"):
@@ -276,6 +282,19 @@ def letter_matters(passages: Sequence[Passage]) -> dict[str, str]:
     return {doc: " ".join(dict.fromkeys(texts)) for doc, texts in out.items()}
 
 
+def _asked_field(query: Query, sentence: SentenceFacts) -> bool:
+    """The sentence is a ``label：value`` field whose label is the word the question asks about."""
+    label = field_label(sentence) if query.focus else ""
+    return bool(label) and any(f in label or label in f for f in query.focus)
+
+
+def passage_coverage(query: Query, weights: dict[str, float], passage: Passage, context: str) -> float:
+    """IDF-weighted share of the question's words its passage states anywhere (text, title, heading)."""
+    total = sum(weights.get(t, 0.0) for t in query.terms)
+    text = f"{context} " + " ".join(s.folded for s in passage.sentences)
+    return sum(weights.get(t, 0.0) for t in query.terms if t in text) / total if total > 0 else 0.0
+
+
 def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
     """Every sentence of ``passages`` scored for ``query``, best first (title lines left out)."""
     weights = idf(query.terms, passages)
@@ -294,6 +313,11 @@ def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
                 if (query.place_names or query.organisations) and _names_asked(query, sentence):
                     cov = (1 + cov) / 2  # the byline of the asked place: the one word that decides 谁
             shape = fit(query, sentence)
+            if _asked_field(query, sentence):
+                # 承办人:谢以凡 for 承办人是谁: the field of the page states what is asked, and is about
+                # what its page is about
+                cov = max(cov, passage_coverage(query, weights, passage, context))
+                shape = 1.0 if query.answer_type in FIELD_VALUE_TYPES else shape
             floor = TYPE_FLOOR.get(query.answer_type, FIT_FLOOR)
             score = cov * (floor + (1 - floor) * shape) * _penalty(query, sentence, passage, local) + prior
             scored.append(Scored(passage, i, score, cov, shape, trim=formula_aware(query)))

@@ -161,6 +161,28 @@ def is_person_name(text: str) -> bool:
     return rjieba.tag(text) == [(text, "nr")] or not rjieba.has_word(text)
 
 
+# a labelled field of a page or letter (承办人:谢以凡, 签发人：马文忠, 牵头单位：区发改委): a short
+# label, a colon, a short value on one line
+_FIELD = re.compile(r"^\s*(?P<label>[\u4e00-\u9fff]{2,8})\s*[:：]\s*(?P<value>[^\n:：。；;]{1,30}?)\s*$")
+
+
+def field_label(sentence: SentenceFacts) -> str:
+    """The label of a one-line ``label：value`` field, or ""."""
+    found = _FIELD.match(sentence.folded)
+    return found.group("label") if found else ""
+
+
+def line_names(sentence: SentenceFacts) -> tuple[str, ...]:
+    """The personal names the sentence's bylines give (刘世群 of 刘世群代表:)."""
+    out: list[str] = []
+    for line in sentence.folded.splitlines():
+        text = line.strip().rstrip(":：")
+        found = _name_line().search(text) if 0 < len(text) <= HEADING_MAX else None
+        if found:
+            out.append(found.group("after") or found.group("before"))
+    return tuple(out)
+
+
 def is_name_line(sentence: SentenceFacts) -> bool:
     """A short line ending in a role and a name (…代表联络室主任李文 / 市长:某某 / 尊敬的某某代表:):
     it says who speaks, signs or is addressed."""

@@ -104,3 +104,15 @@ def test_the_best_documents_other_chunks_join_the_pool(settings: Settings) -> No
     chain = AnswerChain(counted, make_backend(settings), settings)
     pool = chain.retrieve(analyse("高唐县2024年政府工作报告目标任务分工方案一共分解了多少项任务？"), None, "citizen")
     assert "h1" in {p.chunk_id for p in pool}
+
+
+def test_a_labelled_field_answers_the_word_it_labels() -> None:
+    """承办人：… answers 承办人是谁 over the greeting that restates the question's matter and names
+    only the deputy the question names."""
+    greeting = "刘世群代表:\n您提出的《关于增开汤浦晚班公交》的建议收悉。现答复如下:经研究，我局已开通夜间公交。"
+    letter = _hit("l", greeting + "\n承办人:谢以凡\n联系电话:82218902", "上虞区", title="关于第61号建议的答复")
+    evidence = _evidence("上虞区交通运输局对刘世群代表“增开汤浦晚班公交”建议的答复，承办人是谁？", letter)
+    assert evidence.reason is None and evidence.parts[0].ranked[0].sentence.text.strip() == "承办人:谢以凡"
+    # a field of another label is no answer to 签发人是谁
+    evidence = _evidence("上虞区交通运输局对刘世群代表“增开汤浦晚班公交”建议的答复，签发人是谁？", letter)
+    assert "谢以凡" not in evidence.parts[0].ranked[0].sentence.text
