@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from rag.answer.choose import choose
 from rag.answer.gate import Evidence, assess
 from rag.answer.passages import Passage
 from rag.answer.query import analyse
-from rag.answer.select import Scored, choose
+from rag.answer.select import Scored
 
 _END = "。！？!?；;,，：: \n"
 

@@ -3,11 +3,12 @@ the heading line above a sentence, and compound questions whose later part names
 
 from __future__ import annotations
 
+from rag.answer.choose import choose
 from rag.answer.extractive import quote
 from rag.answer.gate import assess
 from rag.answer.passages import from_hits, make_passage
 from rag.answer.query import analyse, content_terms
-from rag.answer.select import choose, fit, rank_sentences
+from rag.answer.select import fit, rank_sentences
 from rag.answer.shape import all_formula, date_fit, formula_prefix, is_page_date
 from rag.lang import month_days
 

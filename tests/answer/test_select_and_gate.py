@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from rag.answer import refusal
+from rag.answer.choose import choose
 from rag.answer.gate import assess
 from rag.answer.passages import from_hits, make_passage, strip_instructions
 from rag.answer.query import analyse
-from rag.answer.select import choose, fit, rank_sentences
+from rag.answer.select import fit, rank_sentences
 
 from .conftest import make_hit
 

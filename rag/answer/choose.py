@@ -1,0 +1,105 @@
+"""Which ranked sentences to quote: the best, the list it opens (…包括：（一）…；（二）…。), the
+sentence its answer goes on in, or near-best others; in document order.
+
+Split from rag.answer.select (which scores sentences); this module only picks among scored ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.answer.passages import Passage, SentenceFacts
+from rag.answer.query import Query
+from rag.answer.select import CUED_TYPES, LIST_TYPES, Scored, fit, is_lead_in
+
+LIST_ITEMS = 6  # sentences quoted after a list's lead
+CONTINUE_RATIO = 0.8  # a further sentence is quoted when it scores at least this share of the best
+_ITEM_ENDS = ("；", ";")
+# typography of a numbered first item right after a colon: （一） (1) 1. 1、 一、
+_FIRST_ITEM = re.compile(
+    r"[:：]\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．]|[一二三四五六七八九十]{1,3}、)"
+)
+
+
+def opens_list(sentence: SentenceFacts) -> bool:
+    """The sentence leads a list: a lead-in, or a colon followed by its first numbered item (…包括：（一）…；)."""
+    return is_lead_in(sentence) or bool(_FIRST_ITEM.search(sentence.folded))
+
+
+def ends_item(sentence: SentenceFacts) -> bool:
+    """The sentence ends at a semicolon: an item (一是…；) whose list goes on in the next sentence."""
+    return sentence.folded.rstrip().endswith(_ITEM_ENDS)
+
+
+def next_passage(passage: Passage, pool: Sequence[Passage]) -> Passage | None:
+    """The retrieved chunk that follows ``passage`` in its document (a list's lead can end a chunk)."""
+    position = passage.meta.get("position")
+    if not isinstance(position, int):
+        return None
+    doc = passage.meta.get("doc_id") or passage.source
+    return next(
+        (p for p in pool if (p.meta.get("doc_id") or p.source) == doc and p.meta.get("position") == position + 1),
+        None,
+    )
+
+
+def _following(best: Scored, pool: Sequence[Passage]) -> list[tuple[Passage, int]]:
+    """The sentences after the best one: the rest of its passage, then the next chunk's (after any overlap)."""
+    out = [(best.passage, i) for i in range(best.index + 1, len(best.passage.sentences))]
+    after = next_passage(best.passage, pool)
+    if after is not None:
+        texts = [s.folded for s in after.sentences]
+        seen = {best.sentence.folded, *(best.passage.sentences[i].folded for _, i in out)}
+        start = max((k + 1 for k, t in enumerate(texts) if t in seen), default=0)  # chunks overlap
+        out += [(after, i) for i in range(start, len(texts))]
+    return out
+
+
+def _continuation(query: Query, best: Scored, limit: int, pool: Sequence[Passage] = ()) -> list[Scored]:
+    """The items after a list's lead, or after an item ending at ；, up to the one that closes the
+    list (。): a cause or measure given as 一是…；二是…。 is quoted whole, and a lead ending its chunk
+    goes on in the next retrieved chunk of the same document."""
+    if query.answer_type not in LIST_TYPES or not (opens_list(best.sentence) or ends_item(best.sentence)):
+        return []
+    out: list[Scored] = []
+    for passage, i in _following(best, pool)[:limit]:
+        out.append(Scored(passage, i, best.score, best.coverage, best.fit, trim=best.trim))
+        if not passage.sentences[i].folded.rstrip().endswith(_ITEM_ENDS):
+            break
+    return out
+
+
+def _answer_follows(query: Query, best: Scored) -> list[Scored]:
+    """The next sentence when the best one restates the matter and the next gives the cause or
+    measure asked (您反映的…道路遭破坏。我局已将该段道路上报为…项目): the answer goes on there."""
+    nxt = best.index + 1
+    if query.answer_type not in CUED_TYPES or best.fit >= 1.0 or nxt >= len(best.passage.sentences):
+        return []
+    following = best.passage.sentences[nxt]
+    if fit(query, following) < 1.0:
+        return []
+    return [Scored(best.passage, nxt, best.score, best.coverage, 1.0, trim=best.trim)]
+
+
+def choose(query: Query, ranked: Sequence[Scored], max_sentences: int) -> list[Scored]:
+    """The sentences to quote: the best and the list it opens, else the best and near-best others."""
+    if not ranked:
+        return []
+    best = ranked[0]
+    pool = list({id(s.passage): s.passage for s in ranked}.values())
+    listed = _continuation(query, best, LIST_ITEMS, pool)
+    if listed:
+        return [best, *listed]
+    picked = [best, *_answer_follows(query, best)]
+    for other in ranked[1:]:
+        if len(picked) >= max_sentences or other.score < CONTINUE_RATIO * best.score:
+            break
+        if any(other.sentence.folded == p.sentence.folded for p in picked):
+            continue  # overlapping chunks repeat sentences
+        picked.append(other)
+    # read in document order within a passage, passages in rank order
+    order: dict[str, int] = {}
+    for i, p in enumerate(picked):
+        order.setdefault(p.passage.chunk_id, i)
+    return sorted(picked, key=lambda s: (order[s.passage.chunk_id], s.index))
