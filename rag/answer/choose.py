@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
+from index.textnorm import fold
 from rag.answer.passages import Passage, SentenceFacts
 from rag.answer.query import Query
 from rag.answer.select import CUED_TYPES, LIST_TYPES, Scored, fit, is_lead_in
+from rag.lang.data import read_list
 
 LIST_ITEMS = 6  # sentences quoted after a list's lead
 CONTINUE_RATIO = 0.8  # a further sentence is quoted when it scores at least this share of the best
@@ -25,6 +28,16 @@ _FIRST_ITEM = re.compile(
 def opens_list(sentence: SentenceFacts) -> bool:
     """The sentence leads a list: a lead-in, or a colon followed by its first numbered item (…包括：（一）…；)."""
     return is_lead_in(sentence) or bool(_FIRST_ITEM.search(sentence.folded))
+
+
+@lru_cache(maxsize=1)
+def _openers() -> tuple[str, ...]:
+    return tuple(fold(w) for w in read_list("enumeration_openers.txt"))
+
+
+def opens_enumeration(sentence: SentenceFacts) -> bool:
+    """The sentence holds the first item of an enumeration (一是…；): enumeration_openers.txt."""
+    return ends_item(sentence) and any(w in sentence.folded for w in _openers())
 
 
 def ends_item(sentence: SentenceFacts) -> bool:
@@ -60,7 +73,8 @@ def _continuation(query: Query, best: Scored, limit: int, pool: Sequence[Passage
     """The items after a list's lead, or after an item ending at ；, up to the one that closes the
     list (。): a cause or measure given as 一是…；二是…。 is quoted whole, and a lead ending its chunk
     goes on in the next retrieved chunk of the same document."""
-    if query.answer_type not in LIST_TYPES or not (opens_list(best.sentence) or ends_item(best.sentence)):
+    listing = query.answer_type in LIST_TYPES or opens_enumeration(best.sentence)
+    if not listing or not (opens_list(best.sentence) or ends_item(best.sentence)):
         return []
     out: list[Scored] = []
     for passage, i in _following(best, pool)[:limit]:

@@ -42,6 +42,7 @@ from rag.answer.shape import (
     person_roles,
 )
 from rag.lang import split_clauses, vocab
+from rag.lang.data import read_list
 from rag.lang.markers import stated_years
 
 FIT_FLOOR = 0.4  # a sentence of the wrong shape keeps this share of its coverage
@@ -144,6 +145,16 @@ def coverage(query: Query, weights: dict[str, float], sentence: SentenceFacts, c
     context = f"{frame} {context}" if frame else context
     got = sum(weights.get(t, 0.0) * _match(t, body, context, local) for t in query.terms)
     return got / total
+
+
+@lru_cache(maxsize=1)
+def _back_references() -> tuple[str, ...]:
+    return tuple(fold(w) for w in read_list("back_references.txt"))
+
+
+def goes_on(sentence: SentenceFacts) -> bool:
+    """The sentence opens with a word going on from the one before (其中, 分别是: back_references.txt)."""
+    return sentence.folded.lstrip().startswith(_back_references())
 
 
 def local_heading(passage: Passage, index: int) -> str:
@@ -299,6 +310,8 @@ def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
             if is_title_line(sentence, passage) or (is_lead_in(sentence) and query.answer_type not in LIST_TYPES):
                 continue  # a title names the document and a lead-in (…代表：) states nothing on its own
             local = local_heading(passage, i)
+            if i > 0 and goes_on(sentence):  # 其中，…: about what the sentence before names
+                local = f"{local} {passage.sentences[i - 1].folded}"
             cov = coverage(query, weights, sentence, context, local)
             if query.answer_type == "person" and is_name_line(sentence):
                 cov = max(cov, _signed(query, weights, passage, i))

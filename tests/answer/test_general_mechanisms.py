@@ -116,3 +116,24 @@ def test_a_labelled_field_answers_the_word_it_labels() -> None:
     # a field of another label is no answer to 签发人是谁
     evidence = _evidence("上虞区交通运输局对刘世群代表“增开汤浦晚班公交”建议的答复，签发人是谁？", letter)
     assert "谢以凡" not in evidence.parts[0].ranked[0].sentence.text
+
+
+def test_a_sentence_going_on_from_the_one_before_is_about_what_it_names() -> None:
+    text = (
+        "我区还陆续开通中心乡镇通达城区的夜间公交班次。"
+        "其中，小越、东关、丰惠、崧厦夜公交较早开通，章镇夜公交于2014年开通。"
+    )
+    reply = _hit("n", text, "上虞区", title="关于第61号建议的答复")
+    evidence = _evidence("上虞区哪些乡镇较早开通了通往城区的夜公交？", reply)
+    assert evidence.reason is None and "小越" in evidence.parts[0].ranked[0].sentence.text
+
+
+def test_an_enumeration_opened_by_its_first_item_is_quoted_whole(settings: Settings) -> None:
+    text = (
+        "您提出拓宽麻庄村道路，一是需先与石泉县对接，需两县共同争取；"
+        "二是该项目投资大，县财政无法筹集。我局将继续争取项目资金。"
+    )
+    hits = [_hit("e", text, "宁陕县", title="宁陕县交通运输局关于侯怀菊代表拓宽麻庄村道路建议的答复", doc="reply")]
+    chain = AnswerChain(fake_search(hits), make_backend(settings), settings)
+    answer = chain.invoke("宁陕县侯怀菊代表建议拓宽麻庄村道路，交通运输局说目前有什么困难？")
+    assert not answer.refused and "石泉县" in answer.answer and "县财政无法筹集" in answer.answer
