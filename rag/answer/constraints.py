@@ -16,6 +16,8 @@ sentence and, where the sentence is silent, the passage it stands in (title, hea
   sentence, else its title/heading, else its passage names, when they name one of that series;
 * ``other_period``: the asked part of the year (一季度, 1—5月) must be the one the sentence reports
   for, when it names one (全年 does not answer 一季度);
+* ``other_event``: a date asked of an event (the verb the interrogative asks about: 施行, 开通) must be
+  stated with that event by the sentence, the heading above it or the sentence before;
 * ``other_area``: a figure sentence about a named zone (…示范区, …高新区) that does not name the asked
   place before the zone speaks of the zone, not of the place (unless the question asks about a zone);
 * ``other_organisation``: an organisation the question names must not be replaced by another of the
@@ -30,7 +32,10 @@ rule the best sentence broke.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from itertools import pairwise
+
+import rjieba
 
 from rag.answer.asked import ANY_CHANGE, ANY_RANK, ANY_SIZE
 from rag.answer.orgs import organisations, same_organisation
@@ -39,13 +44,14 @@ from rag.answer.query import Query
 from rag.answer.refusal import (
     NO_FIGURE,
     OTHER_AREA,
+    OTHER_EVENT,
     OTHER_ORDINAL,
     OTHER_ORGANISATION,
     OTHER_PERIOD,
     OTHER_SUBJECT,
     OTHER_YEAR,
 )
-from rag.answer.select import Scored, idf
+from rag.answer.select import Scored, idf, local_heading
 from rag.lang import Figure, gazetteer, split_clauses
 from rag.lang.markers import areas, change_words, ordinals, periods, stated_years
 
@@ -204,6 +210,29 @@ def organisation_ok(query: Query, sentence: SentenceFacts, passage: Passage) -> 
     return True
 
 
+EVENT_TAGS = frozenset({"v", "vn", "vd"})  # jieba tags of words naming what happens (施行, 开通, 公示)
+
+
+@lru_cache(maxsize=4096)
+def _is_event(word: str) -> bool:
+    return all(tag in EVENT_TAGS for _, tag in rjieba.tag(word))
+
+
+def event_ok(query: Query, scored: Scored) -> bool:
+    """A date asked of an event (施行, 开通) is that event's: the sentence, the heading above it or the
+    sentence before states the event's word. A 征求意见 deadline is no 施行 date."""
+    if query.answer_type != "date":
+        return True
+    events = [t for t in query.focus if t not in query.named_doc and _is_event(t)]
+    if not events:
+        return True
+    passage, i = scored.passage, scored.index
+    near = [scored.sentence.folded, local_heading(passage, i)]
+    if i > 0:
+        near.append(passage.sentences[i - 1].folded)
+    return any(_states(t, text) for t in events for text in near)
+
+
 def violation(query: Query, scored: Scored, weights: Mapping[str, float] | None = None) -> str | None:
     """The first rule the sentence breaks for this question, or None (``weights``: see subject_ok)."""
     sentence, passage = scored.sentence, scored.passage
@@ -215,6 +244,8 @@ def violation(query: Query, scored: Scored, weights: Mapping[str, float] | None 
         return OTHER_YEAR
     if not period_ok(query, sentence):
         return OTHER_PERIOD
+    if not event_ok(query, scored):
+        return OTHER_EVENT
     if not area_ok(query, sentence):
         return OTHER_AREA
     if not ordinal_ok(query, sentence, passage):

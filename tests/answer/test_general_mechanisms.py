@@ -137,3 +137,14 @@ def test_an_enumeration_opened_by_its_first_item_is_quoted_whole(settings: Setti
     chain = AnswerChain(fake_search(hits), make_backend(settings), settings)
     answer = chain.invoke("宁陕县侯怀菊代表建议拓宽麻庄村道路，交通运输局说目前有什么困难？")
     assert not answer.refused and "石泉县" in answer.answer and "县财政无法筹集" in answer.answer
+
+
+def test_a_date_of_another_event_does_not_answer_when_it_takes_effect() -> None:
+    notice = _hit(
+        "m",
+        "我局研究起草了《湖州市出租汽车客运管理办法》(修订征求意见稿)，请将意见于7月26日前反馈。",
+        "湖州市",
+        title="关于公开征求《湖州市出租汽车客运管理办法》修订意见的通知",
+    )
+    assert _evidence("修订后的《湖州市出租汽车客运管理办法》从哪天起施行？", notice).reason == refusal.OTHER_EVENT
+    assert _evidence("《湖州市出租汽车客运管理办法》修订意见最晚哪天反馈？", notice).reason is None
