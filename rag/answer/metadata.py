@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from index.textnorm import fold
 from rag.answer.gate import PartEvidence
 from rag.answer.passages import Passage
+from rag.answer.query import asked_publication_verbs, publication_verbs
 from rag.answer.select import idf
-from rag.lang import doc_numbers
+from rag.lang import dates, doc_numbers, month_days
 
 # Answer type -> the registry field (rag.models.DocMeta, as indexed in each hit's metadata).
 FIELDS = {"doc_number": "doc_number", "issuer": "issuer", "doc_date": "date"}
@@ -79,17 +80,55 @@ def _opening_number(passages: Sequence[Passage]) -> str:
     return ""
 
 
+EVENT_CANDIDATES = 5  # best sentences searched for the text's own statement of the asked act
+NAMES_DOCUMENT = 0.5  # coverage at which a sentence names a document the question describes by its kind
+
+
+def _dated_act(text: str, verbs: Sequence[str]) -> bool:
+    """A date followed by the asked verb before any other act (2023年7月，…办公厅印发; 于2025年3月25日通过),
+    not a date of another act (…2024年11月13日…会议通过，现印发给你们 does not date 印发)."""
+    starts = [d.end for d in dates(text)] + [text.find(m) + len(m) for m in month_days(text)]
+    acts = publication_verbs()
+    for end in starts:
+        found = [(at, v) for v in acts if (at := text.find(v, end)) >= 0]
+        if found and min(found)[1] in verbs:
+            return True
+    return False
+
+
+def stated_act(evidence: PartEvidence) -> MetadataAnswer | None:
+    """The document's text stating when the asked act happened (《…》已经2024年11月13日…会议通过;
+    2002年7月8日由市政府发布): more exact than the record's date, which is when the page was issued.
+    The sentence must name the document (or, described by its kind, state most of the question's
+    words), and date the verb the question asks with."""
+    query = evidence.query
+    verbs = asked_publication_verbs(query.text)
+    if "doc_date" not in query.fields or not verbs:
+        return None
+    for scored in evidence.ranked[:EVENT_CANDIDATES]:
+        sentence = scored.sentence
+        names = query.named_doc in sentence.folded if query.named_doc else scored.coverage >= NAMES_DOCUMENT
+        if names and _dated_act(sentence.folded, verbs):
+            return MetadataAnswer(scored.passage, sentence.text)
+    return None
+
+
 def answer_metadata(evidence: PartEvidence, fetch: FetchDocument) -> list[MetadataAnswer]:
     """One quote per asked field the document's record (or its header) answers; empty: answer as text."""
     doc = best_document(evidence)
     if doc is None:
         return []
+    act = stated_act(evidence)
     same_doc = [p for p in evidence.passages if p.document == doc.document]
     fetched: list[Passage] = []
     out: list[MetadataAnswer] = []
     for kind in evidence.query.fields:
         field = FIELDS.get(kind)
         if field is None:
+            continue
+        if kind == "doc_date" and act is not None:
+            if act not in out:
+                out.append(act)
             continue
         value = str(doc.meta.get(field) or "")
         if not value and kind == "doc_number":

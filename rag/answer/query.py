@@ -212,17 +212,32 @@ def _places(text: str) -> tuple[tuple[Place, ...], tuple[str, ...], list[tuple[i
 
 
 @lru_cache(maxsize=1)
-def _publication_verbs() -> tuple[str, ...]:
+def publication_verbs() -> tuple[str, ...]:
+    """Verbs of issuing or adopting a document (rag/lang/data/publication_verbs.txt)."""
     return tuple(fold(w) for w in read_list("publication_verbs.txt"))
+
+
+@lru_cache(maxsize=1)
+def _kind_pattern() -> re.Pattern[str]:
+    endings = sorted({fold(ending) for ending, _ in vocab().doc_types}, key=len, reverse=True)
+    return re.compile(rf"(?:{'|'.join(re.escape(e) for e in endings)})(?=[,，、;；]|的?(?:是|在|于))")
+
+
+def mentions_document_kind(text: str) -> bool:
+    """The question speaks of a document by its kind, as what it asks about (…的批复，是哪天发的)."""
+    return bool(_kind_pattern().search(_QUOTED.sub("", text)))
+
+
+def asked_publication_verbs(text: str) -> tuple[str, ...]:
+    """The verbs of issuing the question uses outside 《》 (哪天通过的 -> 通过)."""
+    outside = _QUOTED.sub("", text)
+    return tuple(v for v in publication_verbs() if v in outside)
 
 
 def _of_record(text: str, kind: str) -> bool:
     """A date asked of a named document is its own date only when asked when it was issued
     (哪天印发的); 对《…》有意见最晚什么时候寄到 asks a date its text states."""
-    if kind != "date":
-        return True
-    outside = _QUOTED.sub("", text)
-    return any(v in outside for v in _publication_verbs())
+    return kind != "date" or bool(asked_publication_verbs(text))
 
 
 def _analyse_one(text: str) -> Query:
@@ -230,7 +245,8 @@ def _analyse_one(text: str) -> Query:
     places, names, place_spans = _places(text)
     named = _named_document(text)
     fields = asked.fields
-    if named and not fields and asked.kind in _OF_NAMED_DOC and _of_record(text, asked.kind):
+    of_kind = asked.kind == "date" and mentions_document_kind(text)  # …的批复，是哪天发的
+    if (named or of_kind) and not fields and asked.kind in _OF_NAMED_DOC and _of_record(text, asked.kind):
         fields = (_OF_NAMED_DOC[asked.kind],)  # 《…》是哪个机关发的 / 哪天印发的: the named document's own record
     # places are constraints (checked by the gate), not words to cover
     terms = content_terms(text, [*asked.spans, *place_spans])

@@ -291,10 +291,16 @@ def _asked_field(query: Query, sentence: SentenceFacts) -> bool:
     return bool(label) and any(f in label or label in f for f in query.focus)
 
 
-def passage_coverage(query: Query, weights: dict[str, float], passage: Passage, context: str) -> float:
-    """IDF-weighted share of the question's words its passage states anywhere (text, title, heading)."""
+def document_text(passages: Sequence[Passage], document: str) -> str:
+    """Everything the retrieved passages of one document state: text, titles, headings."""
+    return " ".join(
+        f"{p.context} " + " ".join(s.folded for s in p.sentences) for p in passages if p.document == document
+    )
+
+
+def text_coverage(query: Query, weights: dict[str, float], text: str) -> float:
+    """IDF-weighted share of the question's words ``text`` states anywhere."""
     total = sum(weights.get(t, 0.0) for t in query.terms)
-    text = f"{context} " + " ".join(s.folded for s in passage.sentences)
     return sum(weights.get(t, 0.0) for t in query.terms if t in text) / total if total > 0 else 0.0
 
 
@@ -321,7 +327,9 @@ def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
             if _asked_field(query, sentence):
                 # 承办人:谢以凡 for 承办人是谁: the field of the page states what is asked, and is about
                 # what its page is about
-                cov = max(cov, passage_coverage(query, weights, passage, context))
+                # (the field is about what its document is about: 承办人 ends a letter whose matter
+                # an earlier chunk states)
+                cov = max(cov, text_coverage(query, weights, document_text(passages, passage.document)))
                 shape = 1.0 if query.answer_type in FIELD_VALUE_TYPES else shape
             floor = TYPE_FLOOR.get(query.answer_type, FIT_FLOOR)
             score = cov * (floor + (1 - floor) * shape) * _penalty(query, sentence, passage, local) + prior

@@ -163,13 +163,16 @@ def is_person_name(text: str) -> bool:
 
 # a labelled field of a page or letter (承办人:谢以凡, 签发人：马文忠, 牵头单位：区发改委): a short
 # label, a colon, a short value on one line
-_FIELD = re.compile(r"^\s*(?P<label>[\u4e00-\u9fff]{2,8})\s*[:：]\s*(?P<value>[^\n:：。；;]{1,30}?)\s*$")
+# (a label may be spaced out by the page's layout: 承 办 人:韦立咏 18978293092)
+_FIELD = re.compile(
+    r"^\s*(?P<label>[\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,7})\s*[:：]\s*(?P<value>[^\n:：。；;]{1,30}?)\s*$"
+)
 
 
 def field_label(sentence: SentenceFacts) -> str:
-    """The label of a one-line ``label：value`` field, or ""."""
+    """The label of a one-line ``label：value`` field (spaces inside it removed), or ""."""
     found = _FIELD.match(sentence.folded)
-    return found.group("label") if found else ""
+    return re.sub(r"[ \u3000]", "", found.group("label")) if found else ""
 
 
 def line_names(sentence: SentenceFacts) -> tuple[str, ...]:

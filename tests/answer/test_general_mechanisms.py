@@ -148,3 +148,33 @@ def test_a_date_of_another_event_does_not_answer_when_it_takes_effect() -> None:
     )
     assert _evidence("修订后的《湖州市出租汽车客运管理办法》从哪天起施行？", notice).reason == refusal.OTHER_EVENT
     assert _evidence("《湖州市出租汽车客运管理办法》修订意见最晚哪天反馈？", notice).reason is None
+
+
+def test_the_text_stating_when_a_named_document_was_adopted_beats_the_record(settings: Settings) -> None:
+    body = "《禄丰市人民政府常务会议议事规则》已经2024年11月13日召开的市人民政府第93次常务会议通过，现印发给你们。"
+    hits = [
+        _hit("a0", body, "禄丰市", title="禄丰市人民政府常务会议议事规则", doc="rules", date="2024-11-20"),
+        _hit(
+            "a1", "日期：2024-11-20（2024年11月20日）。", "禄丰市", title="禄丰市人民政府常务会议议事规则", doc="rules"
+        ),
+    ]
+    chain = AnswerChain(fake_search(hits), make_backend(settings), settings)
+    adopted = chain.invoke("《禄丰市人民政府常务会议议事规则》是哪天的市政府常务会议通过的？")
+    assert not adopted.refused and "2024年11月13日" in adopted.answer
+    issued = chain.invoke("《禄丰市人民政府常务会议议事规则》是哪天印发的？")  # the text states no 印发 date
+    assert "2024年11月20日" in issued.answer or "2024-11-20" in issued.answer
+
+
+def test_a_date_asked_of_a_document_named_by_its_kind_is_its_own() -> None:
+    assert analyse("县政府同意水务局干渠清淤的批复，是哪天发的？").fields == ("doc_date",)
+    assert analyse("应急预案的印发通知，落款日期是哪天？").fields == ("doc_date",)
+    assert analyse("五华县禁燃通告什么时候开始？").fields == ()  # a date the text states, not the page's
+
+
+def test_a_spaced_label_at_the_end_of_a_letter_answers_who() -> None:
+    matter = _hit(
+        "d0", "你们提交的《关于在水文站附近建桥的建议》提案收悉，现答复如下：我局将积极争取资金。", "东兰县", doc="l"
+    )
+    end = _hit("d1", "东兰县交通运输局\n2024年6月24日\n承 办 人:韦立咏 18978293092", "东兰县", doc="l")
+    evidence = _evidence("东兰县交通运输局答复水文站附近建桥提案，承办人是谁？", matter, end)
+    assert evidence.reason is None and "韦立咏" in evidence.parts[0].ranked[0].sentence.text
