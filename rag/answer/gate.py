@@ -29,9 +29,9 @@ from index.textnorm import fold
 from rag.answer import described, refusal
 from rag.answer.constraints import document_year, screen
 from rag.answer.passages import Passage
-from rag.answer.query import Query
+from rag.answer.query import Query, publication_verbs
 from rag.answer.select import Scored, idf, rank_sentences
-from rag.lang import Place, doc_numbers, gazetteer
+from rag.lang import Place, doc_numbers, gazetteer, own_doc_numbers
 from rag.lang.markers import relative_years
 
 CANDIDATES = 10  # best sentences checked against the question's constraints
@@ -197,7 +197,19 @@ def document_coverage(query: Query, passage: Passage, pool: Sequence[Passage]) -
 
 def states_doc_number(passage: Passage) -> bool:
     """The passage's record has a 文号, or its text states one."""
-    return bool(passage.meta.get("doc_number")) or bool(doc_numbers(passage.text))
+    return bool(passage.meta.get("doc_number")) or bool(own_doc_numbers(passage.text))
+
+
+def cited_number(query: Query, ranked: Sequence[Scored]) -> Scored | None:
+    """The sentence answering a question about the 文号 of a document the page cites (同时废止的旧预案
+    文号是什么): it states a 文号 and every word of the question its page's title does not state."""
+    for scored in ranked:
+        title = scored.passage.context
+        # (印发 in 用什么文号印发的 asks how the page itself was issued: no relation to another document)
+        relation = [t for t in query.terms if t not in title and t not in publication_verbs()]
+        if relation and doc_numbers(scored.sentence.folded) and all(t in scored.sentence.folded for t in relation):
+            return scored
+    return None
 
 
 def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> PartEvidence:
@@ -229,7 +241,11 @@ def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> 
         score = max(ranked[0].score, max(document_coverage(query, p, kept) for p in kept))
         reason = None if score >= threshold else refusal.LOW_COVERAGE
         if reason is None and set(query.fields) == {"doc_number"} and not any(states_doc_number(p) for p in kept):
-            reason = refusal.NO_DOC_NUMBER  # 文号是多少 of a page without one: no number to give
+            cited = cited_number(query, ranked)
+            if cited is None:
+                reason = refusal.NO_DOC_NUMBER  # 文号是多少 of a page without one: no number to give
+            else:  # the cited document's number: that sentence is the answer
+                ranked = (cited,)
         return PartEvidence(query, kept, ranked, score, reason)
     # what the question pins down (figure, year, series member, organisation) must be what is quoted
     passing, broken = screen(query, ranked, CANDIDATES)

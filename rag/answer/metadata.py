@@ -20,7 +20,7 @@ from rag.answer.gate import PartEvidence
 from rag.answer.passages import Passage
 from rag.answer.query import asked_publication_verbs, publication_verbs
 from rag.answer.select import idf
-from rag.lang import dates, doc_numbers, month_days
+from rag.lang import dates, month_days, own_doc_numbers
 
 # Answer type -> the registry field (rag.models.DocMeta, as indexed in each hit's metadata).
 FIELDS = {"doc_number": "doc_number", "issuer": "issuer", "doc_date": "date"}
@@ -74,7 +74,7 @@ def _opening_number(passages: Sequence[Passage]) -> str:
         return value if isinstance(value, int) else 10**6
 
     for passage in sorted(passages, key=position):
-        found = doc_numbers(passage.text)
+        found = own_doc_numbers(passage.text)
         if found:
             return found[0].raw
     return ""

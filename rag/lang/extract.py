@@ -10,6 +10,7 @@ calendar_cn.py and quantity.py; the words (units, 代字 suffixes, lead-ins) in 
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 
@@ -95,6 +96,15 @@ def doc_numbers(text: str) -> list[DocNumber]:
     the mangled forms that lost brackets and/or 号 only when the agency ends in a 代字 suffix from data
     and the year is plausible; orders numbered without a year (渝府令第121号, year 0)."""
     return list(_analyse(text).doc_numbers)
+
+
+_CITED = re.compile(r"》\s*[（(]\s*$")  # 《…》(豫政办〔2016〕26号): the number of the document just named
+
+
+def own_doc_numbers(text: str) -> list[DocNumber]:
+    """文号 of ``text`` that are not citations: a number in brackets right after a 《title》 is that
+    document's (根据《…的通知》(豫政办〔2016〕26号)要求), not the page's own."""
+    return [n for n in doc_numbers(text) if not _CITED.search(text[max(0, n.start - 8) : n.start])]
 
 
 def dates(text: str) -> list[DateMention]:

@@ -178,3 +178,24 @@ def test_a_spaced_label_at_the_end_of_a_letter_answers_who() -> None:
     end = _hit("d1", "东兰县交通运输局\n2024年6月24日\n承 办 人:韦立咏 18978293092", "东兰县", doc="l")
     evidence = _evidence("东兰县交通运输局答复水文站附近建桥提案，承办人是谁？", matter, end)
     assert evidence.reason is None and "韦立咏" in evidence.parts[0].ranked[0].sentence.text
+
+
+def test_a_number_cited_after_a_title_is_not_the_pages_own() -> None:
+    from rag.lang import own_doc_numbers
+
+    text = "根据《河南省人民政府办公厅关于印发…的通知》(豫政办〔2016〕26号)要求，市政府决定开展行动。"
+    assert [n.raw for n in own_doc_numbers(text + "许政办〔2016〕30号")] == ["许政办〔2016〕30号"]
+    plan = _hit("x", text, "许昌市", title="许昌市提升城市管理水平三年行动计划")
+    assert _evidence("许昌市提升城市管理水平三年行动计划是用什么文号印发的？", plan).reason == refusal.NO_DOC_NUMBER
+
+
+def test_the_number_of_a_document_the_page_cites_is_answered_from_its_sentence() -> None:
+    old = "2006年7月发布的《汉台区突发公共事件总体应急预案》(汉区政发〔2006〕27号)同时废止。"
+    plan = _hit(
+        "o",
+        "《汉台区突发事件总体应急预案》已经区政府同意，现印发给你们。" + old,
+        "汉台区",
+        title="关于印发汉台区突发事件总体应急预案的通知",
+    )
+    evidence = _evidence("汉台区印发突发事件总体应急预案时，同时废止的旧预案文号是什么？", plan)
+    assert evidence.reason is None and "汉区政发〔2006〕27号" in evidence.parts[0].ranked[0].sentence.text
