@@ -31,6 +31,7 @@ rule the best sentence broke.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from itertools import pairwise
@@ -53,6 +54,7 @@ from rag.answer.refusal import (
 )
 from rag.answer.select import Scored, idf, local_heading
 from rag.lang import Figure, gazetteer, split_clauses
+from rag.lang.data import read_list
 from rag.lang.markers import areas, change_words, ordinals, periods, stated_years
 
 # answers that hold for one year (a figure, a date): a silent sentence takes its title's or heading's
@@ -233,12 +235,41 @@ def event_ok(query: Query, scored: Scored) -> bool:
     return any(_states(t, text) for t in events for text in near)
 
 
+@lru_cache(maxsize=1)
+def _marks() -> frozenset[str]:
+    return frozenset(read_list("sibling_marks.txt"))
+
+
+@lru_cache(maxsize=1024)
+def _gapped_pairs(text: str, terms: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+    """(word, mark, word) runs of the question (西站 北 片区): the mark (sibling_marks.txt) tells one
+    member of a family of names from its siblings (西站南片区, 西站西片区)."""
+    out: list[tuple[str, str, str]] = []
+    for a in terms:
+        for at in (m.end() for m in re.finditer(re.escape(a), text)):
+            gap = text[at : at + 1]
+            if gap in _marks():
+                out.extend((a, gap, b) for b in terms if text.startswith(b, at + 1))
+    return tuple(out)
+
+
+def sibling_ok(query: Query, sentence: SentenceFacts) -> bool:
+    """The sentence names the asked member (西站北片区), not only a sibling (西站南片区) of it."""
+    text = sentence.folded
+    for a, gap, b in _gapped_pairs(query.text, query.terms):
+        if a + gap + b in text:
+            continue
+        if any(a + mark + b in text for mark in _marks() if mark != gap):
+            return False
+    return True
+
+
 def violation(query: Query, scored: Scored, weights: Mapping[str, float] | None = None) -> str | None:
     """The first rule the sentence breaks for this question, or None (``weights``: see subject_ok)."""
     sentence, passage = scored.sentence, scored.passage
     if query.answer_type == "figure" and not figure_ok(query, sentence):
         return NO_FIGURE
-    if not subject_ok(query, scored, weights):
+    if not subject_ok(query, scored, weights) or not sibling_ok(query, sentence):
         return OTHER_SUBJECT
     if not year_ok(query, sentence, passage, scored.index):
         return OTHER_YEAR

@@ -199,3 +199,11 @@ def test_the_number_of_a_document_the_page_cites_is_answered_from_its_sentence()
     )
     evidence = _evidence("汉台区印发突发事件总体应急预案时，同时废止的旧预案文号是什么？", plan)
     assert evidence.reason is None and "汉区政发〔2006〕27号" in evidence.parts[0].ranked[0].sentence.text
+
+
+def test_a_sibling_name_does_not_answer_for_the_asked_member() -> None:
+    text = "总投资96.55亿元的西站南片区城市更新项目完成方案编制。总投资47.7亿元的西站西片区城市更新项目完成招标。"
+    report = _hit("s", text, "红桥区", title="红桥区2023年工作总结")
+    assert _evidence("红桥区西站北片区城市更新项目总投资多少？", report).reason == refusal.OTHER_SUBJECT
+    evidence = _evidence("红桥区西站南片区城市更新项目总投资多少？", report)
+    assert evidence.reason is None and "96.55亿元" in evidence.parts[0].ranked[0].sentence.text
