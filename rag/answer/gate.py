@@ -29,7 +29,8 @@ from index.textnorm import fold
 from rag.answer import described, refusal
 from rag.answer.constraints import document_year, screen
 from rag.answer.passages import Passage
-from rag.answer.query import Query, publication_verbs
+from rag.answer.query import Query
+from rag.answer.record import publication_verbs
 from rag.answer.select import Scored, idf, rank_sentences
 from rag.lang import Place, doc_numbers, gazetteer, own_doc_numbers
 from rag.lang.markers import relative_years

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from index.textnorm import fold
 from rag.answer.gate import PartEvidence
 from rag.answer.passages import Passage
-from rag.answer.query import asked_publication_verbs, publication_verbs
+from rag.answer.record import asked_publication_verbs, publication_verbs
 from rag.answer.select import idf
 from rag.lang import dates, month_days, own_doc_numbers
 

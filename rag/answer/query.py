@@ -18,9 +18,11 @@ from index.textnorm import fold
 from index.tokenizer import default_tokenizer
 from rag.answer.asked import asked_years, figure_families, figure_subject
 from rag.answer.orgs import OrgName, organisations
+from rag.answer.record import mentions_document_kind, of_record
 from rag.lang import Place, doc_numbers, figures, gazetteer, vocab, years
 from rag.lang.data import read_list
 from rag.lang.markers import Ordinal, ordinals
+from rag.lang.numerals import alternation
 from rag.prompts import render
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ class Query:
     text: str  # normalised standalone question (folded: simplified, half width)
     answer_type: str = ""  # a rag.lang interrogative type: figure, date, list, reason, doc_number, ... or ""
     unit: str = ""  # the unit the asked figure is counted in (多少千米 -> 千米), if the question names one
+    counter: str = ""  # the measure word a list question counts its members in (分成几类 -> 类)
     terms: tuple[str, ...] = ()  # content words, for coverage scoring
     focus: tuple[str, ...] = ()  # the words next to the interrogative: what exactly is asked about
     places: tuple[Place, ...] = ()  # constraints: a passage must be about one of these (or inside it)
@@ -212,32 +215,20 @@ def _places(text: str) -> tuple[tuple[Place, ...], tuple[str, ...], list[tuple[i
 
 
 @lru_cache(maxsize=1)
-def publication_verbs() -> tuple[str, ...]:
-    """Verbs of issuing or adopting a document (rag/lang/data/publication_verbs.txt)."""
-    return tuple(fold(w) for w in read_list("publication_verbs.txt"))
+def _list_count() -> re.Pattern[str]:
+    return re.compile(rf"几({alternation(read_list('list_counters.txt'))})")
 
 
-@lru_cache(maxsize=1)
-def _kind_pattern() -> re.Pattern[str]:
-    endings = sorted({fold(ending) for ending, _ in vocab().doc_types}, key=len, reverse=True)
-    return re.compile(rf"(?:{'|'.join(re.escape(e) for e in endings)})(?=[,，、;；]|的?(?:是|在|于))")
+def list_counter(text: str, asked: Asked) -> str:
+    """The measure word of 几类/哪几项/几个方面 in a list question: its answer states a count in it."""
+    if asked.kind != "list" or asked.main is None:
+        return ""
+    found = _list_count().search(text, asked.main[0], asked.main[1] + 3)
+    return found.group(1) if found else ""
 
 
-def mentions_document_kind(text: str) -> bool:
-    """The question speaks of a document by its kind, as what it asks about (…的批复，是哪天发的)."""
-    return bool(_kind_pattern().search(_QUOTED.sub("", text)))
-
-
-def asked_publication_verbs(text: str) -> tuple[str, ...]:
-    """The verbs of issuing the question uses outside 《》 (哪天通过的 -> 通过)."""
-    outside = _QUOTED.sub("", text)
-    return tuple(v for v in publication_verbs() if v in outside)
-
-
-def _of_record(text: str, kind: str) -> bool:
-    """A date asked of a named document is its own date only when asked when it was issued
-    (哪天印发的); 对《…》有意见最晚什么时候寄到 asks a date its text states."""
-    return kind != "date" or bool(asked_publication_verbs(text))
+def _asks_date(text: str) -> bool:
+    return any(kind == "date" and word in text for word, kind in _interrogatives())
 
 
 def _analyse_one(text: str) -> Query:
@@ -246,8 +237,10 @@ def _analyse_one(text: str) -> Query:
     named = _named_document(text)
     fields = asked.fields
     of_kind = asked.kind == "date" and mentions_document_kind(text)  # …的批复，是哪天发的
-    if (named or of_kind) and not fields and asked.kind in _OF_NAMED_DOC and _of_record(text, asked.kind):
+    if (named or of_kind) and not fields and asked.kind in _OF_NAMED_DOC and of_record(text, asked.kind):
         fields = (_OF_NAMED_DOC[asked.kind],)  # 《…》是哪个机关发的 / 哪天印发的: the named document's own record
+        if asked.kind == "organisation" and _asks_date(text):
+            fields = (*fields, DOC_DATE)  # 是哪个单位、哪天印发的
     # places are constraints (checked by the gate), not words to cover
     terms = content_terms(text, [*asked.spans, *place_spans])
     focus = focus_terms(text, terms, asked.main)
@@ -255,6 +248,7 @@ def _analyse_one(text: str) -> Query:
         text=text,
         answer_type=asked.kind,
         unit=asked.unit,
+        counter=list_counter(text, asked),
         terms=terms,
         focus=focus,
         places=places,
@@ -317,7 +311,7 @@ def analyse(question: str) -> Query:
                 ordinals=part.ordinals or before.ordinals,
                 organisations=part.organisations or before.organisations,
             )
-        if parts and parts[-1].is_metadata and part.answer_type == "date" and _of_record(piece, "date"):
+        if parts and parts[-1].is_metadata and part.answer_type == "date" and of_record(piece, "date"):
             part = replace(part, fields=(DOC_DATE,))  # …用哪个文号印发的？哪天印发的？: the same record's date
         parts.append(part)
     if len(parts) < 2:

@@ -18,6 +18,7 @@ No sentence, phrase or document is special-cased: the same two numbers rank ever
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,6 +67,7 @@ ROLE_ONLY_FIT = 0.4
 NAMED_OTHER_FIT = 0.7  # a byline of another place or organisation than the one asked about
 FIELD_VALUE_TYPES = frozenset({"person", "organisation"})  # a field's value is a name: it answers 谁 whole
 GIVEN_NAME_FIT = 0.2  # a byline naming only the person the question names
+UNCOUNTED_LIST_FIT = 0.7  # 几类 asked: an enumeration without the count in that measure word
 FOCUS_PENALTY = 0.6  # the sentence lacks the word the interrogative asks about
 YEAR_PENALTY = 0.5  # the sentence names years, none of them asked  # ties go to better-ranked passages
 YEAR_ABSENT = 0.5  # neither the sentence nor its passage states the asked year: it may report another one
@@ -207,6 +209,10 @@ def fit(query: Query, sentence: SentenceFacts) -> float:
     if kind in ("organisation", "issuer"):
         return 1.0 if any(w in sentence.folded for w in _org_words()) else 0.2
     if kind == "list":
+        if query.counter:  # 分成几类: the sentence stating 五类 is the answer, an enumeration of the members next
+            if re.search(rf"[一二两三四五六七八九十\d]+{re.escape(query.counter)}", sentence.folded):
+                return 1.0
+            return UNCOUNTED_LIST_FIT if _is_enumeration(sentence) else 0.3
         return 1.0 if _is_enumeration(sentence) else 0.3
     return NEUTRAL_FIT
 

@@ -163,9 +163,10 @@ def is_person_name(text: str) -> bool:
 
 # a labelled field of a page or letter (承办人:谢以凡, 签发人：马文忠, 牵头单位：区发改委): a short
 # label, a colon, a short value on one line
-# (a label may be spaced out by the page's layout: 承 办 人:韦立咏 18978293092)
+# (a label may be spaced out by the page's layout: 承 办 人:韦立咏 18978293092; or bracketed: (联系人:夏五洲))
 _FIELD = re.compile(
-    r"^\s*(?P<label>[\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,7})\s*[:：]\s*(?P<value>[^\n:：。；;]{1,30}?)\s*$"
+    r"^\s*[(（]?\s*(?P<label>[\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,7})\s*[:：]\s*"
+    r"(?P<value>[^\n:：。；;()（）]{1,30}?)\s*[)）]?\s*[。.]?\s*$"
 )
 
 

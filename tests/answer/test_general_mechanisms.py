@@ -207,3 +207,22 @@ def test_a_sibling_name_does_not_answer_for_the_asked_member() -> None:
     assert _evidence("红桥区西站北片区城市更新项目总投资多少？", report).reason == refusal.OTHER_SUBJECT
     evidence = _evidence("红桥区西站南片区城市更新项目总投资多少？", report)
     assert evidence.reason is None and "96.55亿元" in evidence.parts[0].ranked[0].sentence.text
+
+
+def test_a_bracketed_field_and_an_office_with_its_date(settings: Settings) -> None:
+    letter = _hit("f", "感谢您对教育工作的关心。\n(联系人:夏五洲)", "息烽县", title="息烽县教育局关于曹国霞代表建议的答复")
+    evidence = _evidence("息烽县教育局答复曹国霞代表的建议，联系人是谁？", letter)
+    assert evidence.reason is None and "夏五洲" in evidence.parts[0].ranked[0].sentence.text
+    assert analyse("《2023年新余市政务公开工作要点》是哪个单位、哪天印发的？").fields == ("issuer", "doc_date")
+
+
+def test_how_many_kinds_is_answered_by_the_count_in_that_measure_word() -> None:
+    q = analyse("昌江区应急预案把突发公共事件分成几类？")
+    assert q.answer_type == "list" and q.counter == "类"
+    text = (
+        "为全面提高我区处置各类突发公共事件的能力，保障人民群众生命财产安全，制定本预案。"
+        "根据突发公共事件的发生过程、性质和机理，主要分为以下五类：自然灾害、事故灾难、公共卫生事件、社会安全事件。"
+    )
+    plan = _hit("k", text, "昌江区", title="昌江区突发公共事件总体应急预案")
+    evidence = _evidence("昌江区应急预案把突发公共事件分成几类？", plan)
+    assert evidence.reason is None and "五类" in evidence.parts[0].ranked[0].sentence.text
