@@ -224,13 +224,16 @@ def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> 
     fitting = {p.document for p in passages if described and names_document(described, p)}
 
     def scoped(unplaced: bool) -> tuple[Passage, ...]:
-        return tuple(
+        found = tuple(
             p
             for p in passages
             if in_scope(query, p, scopes[p.document], sections.get(_section(p), ()), unplaced)
             and (not query.named_doc or p.document in named)
-            and (not fitting or p.document in fitting)
         )
+        # the described document restricts only among those in scope (another city's 政府工作报告 fits
+        # 嘉兴市2025年政府工作报告 by its words, not by its place)
+        fit = tuple(p for p in found if p.document in fitting)
+        return fit or found
 
     # no document names the asked place: one that names no place at all may still be about it
     kept = scoped(False) or scoped(True)

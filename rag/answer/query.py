@@ -204,11 +204,16 @@ def _named_document(text: str) -> str:
 
 
 def _places(text: str) -> tuple[tuple[Place, ...], tuple[str, ...], list[tuple[int, int]]]:
+    """The places a passage must be about, as written, and every place span (not content words).
+    Places along a route (五指山至保亭至海棠湾高速公路) name a road, not where the answer is: only
+    the route's start is a constraint."""
     mentions = gazetteer().find(text)
+    seps = tuple(vocab().range_separators)
     places: list[Place] = []
     names: list[str] = []
-    for m in mentions:
-        if m.place not in places:
+    for i, m in enumerate(mentions):
+        on_route = i > 0 and text[mentions[i - 1].end : m.start].strip() in seps
+        if m.place not in places and not on_route:
             places.append(m.place)
             names.append(m.surface)
     return tuple(places), tuple(names), [(m.start, m.end) for m in mentions]

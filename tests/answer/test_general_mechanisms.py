@@ -210,7 +210,9 @@ def test_a_sibling_name_does_not_answer_for_the_asked_member() -> None:
 
 
 def test_a_bracketed_field_and_an_office_with_its_date(settings: Settings) -> None:
-    letter = _hit("f", "感谢您对教育工作的关心。\n(联系人:夏五洲)", "息烽县", title="息烽县教育局关于曹国霞代表建议的答复")
+    letter = _hit(
+        "f", "感谢您对教育工作的关心。\n(联系人:夏五洲)", "息烽县", title="息烽县教育局关于曹国霞代表建议的答复"
+    )
     evidence = _evidence("息烽县教育局答复曹国霞代表的建议，联系人是谁？", letter)
     assert evidence.reason is None and "夏五洲" in evidence.parts[0].ranked[0].sentence.text
     assert analyse("《2023年新余市政务公开工作要点》是哪个单位、哪天印发的？").fields == ("issuer", "doc_date")
@@ -226,3 +228,21 @@ def test_how_many_kinds_is_answered_by_the_count_in_that_measure_word() -> None:
     plan = _hit("k", text, "昌江区", title="昌江区突发公共事件总体应急预案")
     evidence = _evidence("昌江区应急预案把突发公共事件分成几类？", plan)
     assert evidence.reason is None and "五类" in evidence.parts[0].ranked[0].sentence.text
+
+
+def test_places_along_a_route_name_a_road_not_the_answers_place() -> None:
+    q = analyse("海南省发改委批复的五指山至保亭至海棠湾高速公路，路线有多长？")
+    assert [p.name for p in q.places] == ["海南省", "五指山市"]
+
+
+def test_a_described_document_restricts_only_among_documents_in_scope() -> None:
+    """Another city's 政府工作报告 fits the description by its words, not by its place."""
+    other = _hit("o1", "全市实现地区生产总值5000亿元。", "湖州市", title="2025年湖州市政府工作报告")
+    ours = _hit(
+        "j1",
+        "2025年2月11日在嘉兴市人民代表大会上。2024年，全市实现地区生产总值7569.5亿元。",
+        "嘉兴市",
+        title="dev_0094",
+    )
+    evidence = _evidence("嘉兴市2025年政府工作报告里说，2024年全市地区生产总值是多少？", other, ours)
+    assert evidence.reason is None and "7569.5亿元" in evidence.parts[0].ranked[0].sentence.text
