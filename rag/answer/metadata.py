@@ -23,7 +23,7 @@ from rag.answer.select import idf
 from rag.lang import dates, month_days, own_doc_numbers
 
 # Answer type -> the registry field (rag.models.DocMeta, as indexed in each hit's metadata).
-FIELDS = {"doc_number": "doc_number", "issuer": "issuer", "doc_date": "date"}
+FIELDS = {"doc_number": "doc_number", "issuer": "issuer", "doc_date": "date", "doc_type": "doc_type"}
 FetchDocument = Callable[[str, str], Sequence[Passage]]  # (query text, document id) -> passages of that document
 
 

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 # Answer types (rag.lang interrogatives) asking for a field of the document's record; a date asked
 # together with one of them is the document's own date (文号和成文日期, 哪天、以什么文号印发的).
-METADATA_TYPES = frozenset({"doc_number", "issuer"})
+METADATA_TYPES = frozenset({"doc_number", "issuer", "doc_type"})
 DOC_DATE = "doc_date"
 _OF_NAMED_DOC = {"organisation": "issuer", "date": DOC_DATE}
 _SPLIT_PARTS = re.compile(r"(?<=[？?；;])")

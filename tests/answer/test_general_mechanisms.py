@@ -246,3 +246,14 @@ def test_a_described_document_restricts_only_among_documents_in_scope() -> None:
     )
     evidence = _evidence("嘉兴市2025年政府工作报告里说，2024年全市地区生产总值是多少？", other, ours)
     assert evidence.reason is None and "7569.5亿元" in evidence.parts[0].ranked[0].sentence.text
+
+
+def test_a_documents_kind_is_a_field_of_its_record() -> None:
+    q = analyse("弋阳县政府同意实施清湖乡总体规划，发的是什么文种、文号多少？")
+    assert q.fields == ("doc_type", "doc_number")
+
+
+def test_what_a_figure_question_counts_in() -> None:
+    assert analyse("万载县2022年地区生产总值是多少？").figure_families == ("money",)
+    assert "地区" not in analyse("万载县2022年地区生产总值是多少？").terms  # the place's GDP, not a word to repeat
+    assert "percent" in analyse("数字经济增加值在地区生产总值里占多少？").figure_families
