@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
+from pathlib import PurePath
 
 from index.textnorm import fold
 from rag.answer.asked import unit_families
@@ -310,13 +311,36 @@ def text_coverage(query: Query, weights: dict[str, float], text: str) -> float:
     return sum(weights.get(t, 0.0) for t in query.terms if t in text) / total if total > 0 else 0.0
 
 
+TOPIC_SENTENCES = 2  # a question word this many sentences of one document state is what the document is about
+
+
+def untitled(passage: Passage) -> bool:
+    """The page has no title of its own: ingestion found none and named it by its file (dev_0079)."""
+    return not passage.title or passage.title == PurePath(passage.source).stem
+
+
+def document_topics(query: Query, passages: Sequence[Passage]) -> dict[str, str]:
+    """Per untitled document, the question's words that its retrieved sentences keep repeating
+    (烟花爆竹 in a 禁燃禁放 notice whose page has no title): like a title, they say what every
+    sentence is about."""
+    texts: dict[str, list[str]] = {}
+    for p in passages:
+        if untitled(p):  # a page with a title of its own says what it is about there
+            texts.setdefault(p.document, []).extend(s.folded for s in p.sentences)
+    return {
+        doc: " ".join(t for t in query.terms if sum(1 for x in folded if t in x) >= TOPIC_SENTENCES)
+        for doc, folded in texts.items()
+    }
+
+
 def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
     """Every sentence of ``passages`` scored for ``query``, best first (title lines left out)."""
     weights = idf(query.terms, passages)
     matters = letter_matters(passages) if formula_aware(query) else {}
+    topics = document_topics(query, passages)
     scored: list[Scored] = []
     for rank, passage in enumerate(passages):
-        context = f"{passage.context} {matters.get(_doc(passage), '')}"
+        context = f"{passage.context} {matters.get(_doc(passage), '')} {topics.get(passage.document, '')}"
         prior = RANK_PRIOR / (rank + 1)
         for i, sentence in enumerate(passage.sentences):
             if is_title_line(sentence, passage) or (is_lead_in(sentence) and query.answer_type not in LIST_TYPES):

@@ -257,3 +257,15 @@ def test_what_a_figure_question_counts_in() -> None:
     assert analyse("万载县2022年地区生产总值是多少？").figure_families == ("money",)
     assert "地区" not in analyse("万载县2022年地区生产总值是多少？").terms  # the place's GDP, not a word to repeat
     assert "percent" in analyse("数字经济增加值在地区生产总值里占多少？").figure_families
+
+
+def test_an_untitled_pages_repeated_words_are_what_it_is_about() -> None:
+    """A notice the scraper left without a title (named dev_0079): 烟花爆竹 in most of its sentences
+    is what its bare date line is about."""
+    text = (
+        "为加强烟花爆竹安全管理，现就禁止燃放烟花爆竹通告如下。\n二、禁燃禁放时间\n2023年2月6日起至2023年4月30日止。\n"
+        "三、禁燃禁放种类\n各种烟花、鞭炮等烟花爆竹制品。"
+    )
+    notice = _hit("t", text, "五华县", title="dev_0079", doc="dev_0079")
+    evidence = _evidence("五华县烟花爆竹禁燃禁放的时间段是什么时候？", notice)
+    assert evidence.reason is None and "4月30日" in evidence.parts[0].ranked[0].sentence.text
