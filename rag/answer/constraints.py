@@ -264,6 +264,31 @@ def sibling_ok(query: Query, sentence: SentenceFacts) -> bool:
     return True
 
 
+ABBREVIATION_GAP = ".{0,3}"  # characters a full name may hold between an abbreviation's
+KEY_TERM_MIN = 3  # characters of a question word that names a thing of its own (劳动节, 常住人口)
+_THING_TAGS = frozenset({"n", "nz", "nt", "ns"})  # not abbreviations (j: 发改委, 人代会), not phrases
+
+
+@lru_cache(maxsize=4096)
+def _is_thing(word: str) -> bool:
+    """One jieba word, a noun (劳动节, 常住人口 is two): segmenter pieces across words (房和公) are none."""
+    tags = rjieba.tag(word)
+    return len(tags) == 1 and tags[0][1] in _THING_TAGS
+
+
+def missing_thing(query: Query, document_text: str) -> str:
+    """A long name of a thing the question asks about that its document never states, even in part
+    (劳动节 of a page about 清明节 holidays): the document is about something else. "" when none."""
+    compact = re.sub(r"\s+", "", document_text)  # 承 办 人: a page's spacing is no word break
+    for term in query.terms:
+        if len(term) < KEY_TERM_MIN or term in query.named_doc or not _is_thing(term) or _states(term, compact):
+            continue
+        # an abbreviation keeps its full name's characters in order (人代会 / 人民代表大会)
+        if not re.search(ABBREVIATION_GAP.join(re.escape(ch) for ch in term), compact):
+            return term
+    return ""
+
+
 def violation(query: Query, scored: Scored, weights: Mapping[str, float] | None = None) -> str | None:
     """The first rule the sentence breaks for this question, or None (``weights``: see subject_ok)."""
     sentence, passage = scored.sentence, scored.passage

@@ -15,7 +15,8 @@ Two rules, nothing else vetoes:
    sentences that state what the question pins down (rag.answer.constraints: a figure of the asked
    kind, the asked year, series member and organisation). When the best sentence breaks one of
    those, the refusal names the rule (no_figure, other_year, other_ordinal, other_organisation).
-   A compound question passes only when every part does.
+   A compound question passes only when every part does. The answering sentence's document must
+   name every long thing the question asks about (劳动节), at least as an abbreviation (not_stated).
 """
 
 from __future__ import annotations
@@ -27,11 +28,11 @@ from itertools import pairwise
 
 from index.textnorm import fold
 from rag.answer import described, refusal
-from rag.answer.constraints import document_year, screen
+from rag.answer.constraints import document_year, missing_thing, screen
 from rag.answer.passages import Passage
 from rag.answer.query import Query
 from rag.answer.record import publication_verbs
-from rag.answer.select import Scored, idf, rank_sentences
+from rag.answer.select import Scored, document_text, idf, rank_sentences
 from rag.lang import Place, doc_numbers, gazetteer, own_doc_numbers
 from rag.lang.markers import relative_years
 
@@ -255,6 +256,8 @@ def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> 
     passing, broken = screen(query, ranked, CANDIDATES)
     score = passing[0].score if passing else 0.0
     if score >= threshold:
+        if missing_thing(query, document_text(kept, passing[0].passage.document)):
+            return PartEvidence(query, kept, passing, score, refusal.NOT_STATED)
         return PartEvidence(query, kept, passing, score, None)
     reason = broken if broken and ranked[0].score >= threshold else refusal.LOW_COVERAGE
     return PartEvidence(query, kept, passing or ranked, score if passing else ranked[0].score, reason)

@@ -24,6 +24,7 @@ OTHER_ORGANISATION = "other_organisation"  # about another organisation
 OTHER_PERIOD = "other_period"  # about another part of the year (全年 for 一季度)
 OTHER_AREA = "other_area"  # about a named zone or park, not the asked place
 OTHER_EVENT = "other_event"  # a date of another event than the one asked (征求意见 for 施行)
+NOT_STATED = "not_stated"  # the document never names a thing the question asks about (劳动节)
 NO_DOC_NUMBER = "no_doc_number"  # a 文号 is asked and the document neither records nor states one
 
 REASONS: dict[str, str] = {
@@ -40,6 +41,7 @@ REASONS: dict[str, str] = {
     OTHER_PERIOD: "检索到的内容说的是另一个时段",
     OTHER_AREA: "检索到的内容说的是另一个园区或功能区",
     OTHER_EVENT: "检索到的日期说的是另一件事",
+    NOT_STATED: "检索到的文件没有提到问题所问的事项",
     NO_DOC_NUMBER: "该文件的记录和正文中都没有文号",
 }
 

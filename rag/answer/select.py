@@ -43,7 +43,7 @@ from rag.answer.shape import (
     line_names,
     person_roles,
 )
-from rag.lang import split_clauses, vocab
+from rag.lang import gazetteer, split_clauses, vocab
 from rag.lang.data import read_list
 from rag.lang.markers import stated_years
 
@@ -71,6 +71,7 @@ GIVEN_NAME_FIT = 0.2  # a byline naming only the person the question names
 UNCOUNTED_LIST_FIT = 0.7  # 几类 asked: an enumeration without the count in that measure word
 FOCUS_PENALTY = 0.6  # the sentence lacks the word the interrogative asks about
 YEAR_PENALTY = 0.5  # the sentence names years, none of them asked  # ties go to better-ranked passages
+PART_PLACE_PENALTY = 0.5  # a figure from the page of a place inside the asked one (a county's for its city)
 YEAR_ABSENT = 0.5  # neither the sentence nor its passage states the asked year: it may report another one
 TITLE_SLACK = 8  # characters a title line may add to the title (标题：, 《》, punctuation)
 LIST_TYPES = frozenset({"list", "measure", "reason"})
@@ -255,11 +256,24 @@ def _penalty(query: Query, sentence: SentenceFacts, passage: Passage, local: str
         factor *= FORMULA_PENALTY
     if query.answer_type not in LIST_TYPES and is_section_heading(sentence):
         factor *= SECTION_PENALTY
-    if query.years and sentence.years and not set(query.years) & _about_years(sentence):
+    about = _about_years(sentence) if query.years else frozenset()
+    if about and not set(query.years) & about:
         factor *= YEAR_PENALTY  # a comparison base (相比2021年末) is no year the sentence is about
     if query.years and not set(query.years) & _passage_years(passage):
         factor *= YEAR_ABSENT
+    if query.answer_type == "figure" and of_a_part(query, sentence, passage):
+        factor *= PART_PLACE_PENALTY
     return factor
+
+
+def of_a_part(query: Query, sentence: SentenceFacts, passage: Passage) -> bool:
+    """The page is about a place inside the asked one (a 万载县 bulletin for 宜春市多少): its figures are
+    the part's, unless the sentence names the asked place itself."""
+    if not query.places or not passage.places or set(query.places) & set(passage.places):
+        return False
+    gaz = gazetteer()
+    inside = all(any(a in gaz.ancestors(p) for a in query.places) for p in passage.places)
+    return inside and not set(query.places) & set(sentence.places)
 
 
 def _signed(query: Query, weights: dict[str, float], passage: Passage, index: int) -> float:

@@ -269,3 +269,19 @@ def test_an_untitled_pages_repeated_words_are_what_it_is_about() -> None:
     notice = _hit("t", text, "五华县", title="dev_0079", doc="dev_0079")
     evidence = _evidence("五华县烟花爆竹禁燃禁放的时间段是什么时候？", notice)
     assert evidence.reason is None and "4月30日" in evidence.parts[0].ranked[0].sentence.text
+
+
+def test_a_figure_of_a_place_inside_the_asked_one_ranks_below_the_asked_places() -> None:
+    county = _hit("c1", "年末常住人口488403人，比上年末增加353人。", "万载县", title="万载县2022年统计公报")
+    city = _hit("c2", "年末全市常住人口496.97万人，比2021年减少0.14万人。", "宜春市", title="宜春市2022年统计公报")
+    evidence = _evidence("宜春市2022年末常住人口有多少？", county, city)
+    assert evidence.reason is None and "496.97万人" in evidence.parts[0].ranked[0].sentence.text
+
+
+def test_a_document_never_naming_the_asked_thing_does_not_answer() -> None:
+    text = "根据《关于2022年部分节假日安排的通知》精神，4月3日至5日放假调休，共3天。请妥善安排值班。"
+    notice = _hit("h", text, "湘西土家族苗族自治州", title="湘西州2022年清明节放假的通知")
+    assert _evidence("湘西州2022年劳动节放假是怎么安排的？", notice).reason == refusal.NOT_STATED
+    assert _evidence("湘西州2022年清明节放假是怎么安排的？", notice).reason is None
+    report = _hit("r", "竹山县第十九届人民代表大会第二次会议要求加快构建现代产业体系。", "竹山县", title="决议")
+    assert _evidence("竹山县人代会要求加快构建什么产业体系？", report).reason is None  # 人代会 abbreviates it
