@@ -32,6 +32,7 @@ from rag.answer.query import Query
 from rag.answer.shape import (
     TERMINAL,
     all_formula,
+    cues,
     date_fit,
     field_label,
     formula_prefix,
@@ -147,7 +148,11 @@ def coverage(query: Query, weights: dict[str, float], sentence: SentenceFacts, c
         return 0.0
     body, frame = _body(sentence.folded) if formula_aware(query) else (sentence.folded, "")
     context = f"{frame} {context}" if frame else context
-    got = sum(weights.get(t, 0.0) * _match(t, body, context, local) for t in query.terms)
+    dated = query.answer_type == "date" and has_cue("date", body)
+    got = sum(
+        weights.get(t, 0.0) * (1.0 if dated and t in cues("date_asked") else _match(t, body, context, local))
+        for t in query.terms
+    )
     return got / total
 
 

@@ -285,3 +285,11 @@ def test_a_document_never_naming_the_asked_thing_does_not_answer() -> None:
     assert _evidence("湘西州2022年清明节放假是怎么安排的？", notice).reason is None
     report = _hit("r", "竹山县第十九届人民代表大会第二次会议要求加快构建现代产业体系。", "竹山县", title="决议")
     assert _evidence("竹山县人代会要求加快构建什么产业体系？", report).reason is None  # 人代会 abbreviates it
+
+
+def test_a_deadline_states_when_something_ends_or_must_be_done_before() -> None:
+    notice = _hit(
+        "z", "意见建议请于11月23日前，以信件方式书面寄至市人大法制委。", "厦门市", title="社会信用条例草案征求意见"
+    )
+    evidence = _evidence("厦门社会信用条例草案有意见的话，最迟要在哪天之前寄出？", notice)
+    assert evidence.reason is None and "11月23日前" in evidence.parts[0].ranked[0].sentence.text
