@@ -109,8 +109,9 @@ def choose(query: Query, ranked: Sequence[Scored], max_sentences: int) -> list[S
     for other in ranked[1:]:
         if len(picked) >= max_sentences or other.score < CONTINUE_RATIO * best.score:
             break
-        if any(other.sentence.folded == p.sentence.folded for p in picked):
-            continue  # overlapping chunks repeat sentences
+        text = other.sentence.folded.strip()
+        if any(text in p.sentence.folded or p.sentence.folded.strip() in text for p in picked):
+            continue  # overlapping chunks repeat sentences; a line the card repeats adds nothing
         picked.append(other)
     # read in document order within a passage, passages in rank order
     order: dict[str, int] = {}

@@ -27,6 +27,7 @@ from pathlib import PurePath
 
 from index.textnorm import fold
 from rag.answer.asked import unit_families
+from rag.answer.orgs import organisations
 from rag.answer.passages import Passage, SentenceFacts
 from rag.answer.query import Query
 from rag.answer.shape import (
@@ -69,6 +70,8 @@ ROLE_ONLY_FIT = 0.4
 NAMED_OTHER_FIT = 0.7  # a byline of another place or organisation than the one asked about
 FIELD_VALUE_TYPES = frozenset({"person", "organisation"})  # a field's value is a name: it answers 谁 whole
 GIVEN_NAME_FIT = 0.2  # a byline naming only the person the question names
+ORG_LINE_MAX = 120  # characters of a signature line (four offices and the title they sign)
+ORG_LINE_FIT = 0.8  # a signature line naming one organisation, for 哪些单位 (the others sign below)
 UNCOUNTED_LIST_FIT = 0.7  # 几类 asked: an enumeration without the count in that measure word
 FOCUS_PENALTY = 0.6  # the sentence lacks the word the interrogative asks about
 YEAR_PENALTY = 0.5  # the sentence names years, none of them asked  # ties go to better-ranked passages
@@ -215,6 +218,9 @@ def fit(query: Query, sentence: SentenceFacts) -> float:
         return ROLE_ONLY_FIT if any(w in sentence.folded for w in person_roles()) else 0.2
     if kind in ("organisation", "issuer"):
         return 1.0 if any(w in sentence.folded for w in _org_words()) else 0.2
+    if kind == "list" and asks_organisations(query):  # 哪些单位联合发布的: a line of several names
+        named = len(organisations(sentence.folded))
+        return 1.0 if named >= 2 else (ORG_LINE_FIT if named and is_org_line(sentence) else 0.3)
     if kind == "list":
         if query.counter:  # 分成几类: the sentence stating 五类 is the answer, an enumeration of the members next
             if re.search(rf"[一二两三四五六七八九十\d]+{re.escape(query.counter)}", sentence.folded):
@@ -311,6 +317,22 @@ def letter_matters(passages: Sequence[Passage]) -> dict[str, str]:
     return {doc: " ".join(dict.fromkeys(texts)) for doc, texts in out.items()}
 
 
+@lru_cache(maxsize=1)
+def _org_kinds() -> frozenset[str]:
+    return frozenset(fold(w) for w in read_list("org_kind_words.txt"))
+
+
+def asks_organisations(query: Query) -> bool:
+    """A list or 哪个单位 question whose asked word is an organisation kind (部门, 单位: org_kind_words.txt)."""
+    return query.answer_type in ("list", "organisation") and bool(set(query.focus) & _org_kinds())
+
+
+def is_org_line(sentence: SentenceFacts) -> bool:
+    """A short line without closing punctuation naming an organisation (a signature line)."""
+    text = sentence.folded.strip()
+    return len(text) <= ORG_LINE_MAX and not text.endswith(tuple(TERMINAL)) and bool(organisations(text))
+
+
 def _asked_field(query: Query, sentence: SentenceFacts) -> bool:
     """The sentence is a ``label：value`` field whose label is the word the question asks about."""
     label = field_label(sentence) if query.focus else ""
@@ -373,6 +395,9 @@ def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
                 if (query.place_names or query.organisations) and _names_asked(query, sentence):
                     cov = (1 + cov) / 2  # the byline of the asked place: the one word that decides 谁
             shape = fit(query, sentence)
+            if asks_organisations(query) and is_org_line(sentence):
+                # the signature lines sign the page: they are about what the whole document is about
+                cov = max(cov, text_coverage(query, weights, document_text(passages, passage.document)))
             if _asked_field(query, sentence):
                 # 承办人:谢以凡 for 承办人是谁: the field of the page states what is asked, and is about
                 # what its page is about

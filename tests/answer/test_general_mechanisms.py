@@ -293,3 +293,14 @@ def test_a_deadline_states_when_something_ends_or_must_be_done_before() -> None:
     )
     evidence = _evidence("厦门社会信用条例草案有意见的话，最迟要在哪天之前寄出？", notice)
     assert evidence.reason is None and "11月23日前" in evidence.parts[0].ranked[0].sentence.text
+
+
+def test_which_offices_issued_jointly_is_answered_by_the_signature_lines() -> None:
+    text = (
+        "南环路丁字路口车行道维修改造工程是2018年度城建重点项目，施工期间将对南环路丁字路口实行交通管制。"
+        "凡违反本通告规定的，依法予以处罚。\n安康市公安局交通警察支队 安康市住房和城乡建设局\n2018年3月9日"
+    )
+    notice = _hit("g", text, "安康市", title="关于南环路丁字路口实行交通管制的通告")
+    evidence = _evidence("安康市南环路丁字路口交通管制通告是哪些单位联合发布的？", notice)
+    assert evidence.reason is None
+    assert "住房和城乡建设局" in evidence.parts[0].ranked[0].sentence.text
