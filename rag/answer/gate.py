@@ -29,10 +29,11 @@ from itertools import pairwise
 from index.textnorm import fold
 from rag.answer import described, refusal
 from rag.answer.constraints import document_year, missing_thing, screen
+from rag.answer.document import document_text
 from rag.answer.passages import Passage
 from rag.answer.query import Query
 from rag.answer.record import publication_verbs
-from rag.answer.select import Scored, document_text, idf, rank_sentences
+from rag.answer.select import Scored, idf, rank_sentences
 from rag.lang import Place, doc_numbers, gazetteer, own_doc_numbers
 from rag.lang.markers import relative_years
 

@@ -23,10 +23,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
-from pathlib import PurePath
 
 from index.textnorm import fold
 from rag.answer.asked import unit_families
+from rag.answer.document import asks_organisations, document_text, document_topics, is_org_line, text_coverage
 from rag.answer.orgs import organisations
 from rag.answer.passages import Passage, SentenceFacts
 from rag.answer.query import Query
@@ -70,7 +70,6 @@ ROLE_ONLY_FIT = 0.4
 NAMED_OTHER_FIT = 0.7  # a byline of another place or organisation than the one asked about
 FIELD_VALUE_TYPES = frozenset({"person", "organisation"})  # a field's value is a name: it answers 谁 whole
 GIVEN_NAME_FIT = 0.2  # a byline naming only the person the question names
-ORG_LINE_MAX = 120  # characters of a signature line (four offices and the title they sign)
 ORG_LINE_FIT = 0.8  # a signature line naming one organisation, for 哪些单位 (the others sign below)
 UNCOUNTED_LIST_FIT = 0.7  # 几类 asked: an enumeration without the count in that measure word
 FOCUS_PENALTY = 0.6  # the sentence lacks the word the interrogative asks about
@@ -317,61 +316,10 @@ def letter_matters(passages: Sequence[Passage]) -> dict[str, str]:
     return {doc: " ".join(dict.fromkeys(texts)) for doc, texts in out.items()}
 
 
-@lru_cache(maxsize=1)
-def _org_kinds() -> frozenset[str]:
-    return frozenset(fold(w) for w in read_list("org_kind_words.txt"))
-
-
-def asks_organisations(query: Query) -> bool:
-    """A list or 哪个单位 question whose asked word is an organisation kind (部门, 单位: org_kind_words.txt)."""
-    return query.answer_type in ("list", "organisation") and bool(set(query.focus) & _org_kinds())
-
-
-def is_org_line(sentence: SentenceFacts) -> bool:
-    """A short line without closing punctuation naming an organisation (a signature line)."""
-    text = sentence.folded.strip()
-    return len(text) <= ORG_LINE_MAX and not text.endswith(tuple(TERMINAL)) and bool(organisations(text))
-
-
 def _asked_field(query: Query, sentence: SentenceFacts) -> bool:
     """The sentence is a ``label：value`` field whose label is the word the question asks about."""
     label = field_label(sentence) if query.focus else ""
     return bool(label) and any(f in label or label in f for f in query.focus)
-
-
-def document_text(passages: Sequence[Passage], document: str) -> str:
-    """Everything the retrieved passages of one document state: text, titles, headings."""
-    return " ".join(
-        f"{p.context} " + " ".join(s.folded for s in p.sentences) for p in passages if p.document == document
-    )
-
-
-def text_coverage(query: Query, weights: dict[str, float], text: str) -> float:
-    """IDF-weighted share of the question's words ``text`` states anywhere."""
-    total = sum(weights.get(t, 0.0) for t in query.terms)
-    return sum(weights.get(t, 0.0) for t in query.terms if t in text) / total if total > 0 else 0.0
-
-
-TOPIC_SENTENCES = 2  # a question word this many sentences of one document state is what the document is about
-
-
-def untitled(passage: Passage) -> bool:
-    """The page has no title of its own: ingestion found none and named it by its file (dev_0079)."""
-    return not passage.title or passage.title == PurePath(passage.source).stem
-
-
-def document_topics(query: Query, passages: Sequence[Passage]) -> dict[str, str]:
-    """Per untitled document, the question's words that its retrieved sentences keep repeating
-    (烟花爆竹 in a 禁燃禁放 notice whose page has no title): like a title, they say what every
-    sentence is about."""
-    texts: dict[str, list[str]] = {}
-    for p in passages:
-        if untitled(p):  # a page with a title of its own says what it is about there
-            texts.setdefault(p.document, []).extend(s.folded for s in p.sentences)
-    return {
-        doc: " ".join(t for t in query.terms if sum(1 for x in folded if t in x) >= TOPIC_SENTENCES)
-        for doc, folded in texts.items()
-    }
 
 
 def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
