@@ -61,7 +61,11 @@ def render_table(report: Mapping[str, Any]) -> str:
     lines = [f"## 评测结果：{Path(str(report.get('dataset', ''))).name}（n={report.get('n', 0)}）", ""]
     names = list(CONTRACT_METRICS) + [
         n
-        for n in ("recall@5", "recall@10", *(f"latency_{s}_p50_ms" for s in ("search", "retrieve", "generate")))
+        for n in (
+            "recall@5",
+            "recall@10",
+            *(f"latency_{s}_p{q}_ms" for s in ("search", "retrieve", "answer") for q in (50, 95)),
+        )
         if n in metrics
     ]
     lines += _table(["指标", "数值"], [[n, fmt(n, metrics.get(n))] for n in names])

@@ -119,9 +119,13 @@ def _answer(target: EvalTarget, item: EvalItem, result: dict[str, Any]) -> None:
     start = time.perf_counter()
     answer = target.ask(item.question, history=item.history, audience="staff")
     result["timings_ms"]["total"] = (time.perf_counter() - start) * 1000
-    for stage in ("retrieve", "generate"):
+    for stage in ("retrieve", "gate", "generate"):
         if stage in answer.timings_ms:
             result["timings_ms"][stage] = float(answer.timings_ms[stage])
+    if "gate" in answer.timings_ms:  # the answer stages after retrieval: gate (select) + compose + verify
+        result["timings_ms"]["answer"] = float(answer.timings_ms["gate"]) + float(
+            answer.timings_ms.get("generate", 0.0)
+        )
     cited = [c.passage or c.quote for c in answer.citations]
     find_unsupported, find_figures = figure_checkers()
     sources = [c.source for c in answer.citations]

@@ -137,7 +137,7 @@ def aggregate(results: Sequence[Mapping[str, Any]]) -> dict[str, float | None]:
     total = _latency(results, "total")
     out["latency_p50_ms"] = m.percentile(total, 50)
     out["latency_p95_ms"] = m.percentile(total, 95)
-    for stage in ("search", "retrieve", "generate"):
+    for stage in ("search", "retrieve", "gate", "generate", "answer"):
         values = _latency(results, stage)
         out[f"latency_{stage}_p50_ms"] = m.percentile(values, 50)
         out[f"latency_{stage}_p95_ms"] = m.percentile(values, 95)
