@@ -18,7 +18,7 @@ from index.textnorm import fold
 from index.tokenizer import default_tokenizer
 from rag.answer.asked import asked_years, figure_families, figure_subject
 from rag.answer.orgs import OrgName, organisations
-from rag.answer.record import mentions_document_kind, of_record
+from rag.answer.record import QUOTED, mentions_document_kind, of_record
 from rag.lang import Place, doc_numbers, figures, gazetteer, vocab, years
 from rag.lang.data import read_list
 from rag.lang.markers import Ordinal, ordinals
@@ -33,7 +33,6 @@ METADATA_TYPES = frozenset({"doc_number", "issuer", "doc_type"})
 DOC_DATE = "doc_date"
 _OF_NAMED_DOC = {"organisation": "issuer", "date": DOC_DATE}
 _SPLIT_PARTS = re.compile(r"(?<=[？?；;])")
-_QUOTED = re.compile(r"《([^《》]{2,80})》")
 _MIN_TERM = 2  # single characters carry no content on their own
 FOCUS_GAP = 3  # characters (是/为/达到…) allowed between the asked-about word and the interrogative
 
@@ -196,7 +195,7 @@ def content_terms(text: str, skip: Sequence[tuple[int, int]] = (), drop: Sequenc
 
 
 def _named_document(text: str) -> str:
-    quoted = _QUOTED.search(text)
+    quoted = QUOTED.search(text)
     if quoted:
         return quoted.group(1)
     numbers = doc_numbers(text)
@@ -333,7 +332,7 @@ def _constraint_prefix(previous: Query, current: Query) -> str:
         prefix += "".join(previous.place_names)
     if not current.years and previous.years:
         prefix += "".join(f"{y}年" for y in previous.years)
-    if not current.named_doc and previous.named_doc and _QUOTED.search(previous.text):
+    if not current.named_doc and previous.named_doc and QUOTED.search(previous.text):
         prefix += f"《{previous.named_doc}》"
     return prefix
 

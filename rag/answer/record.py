@@ -11,7 +11,7 @@ from index.textnorm import fold
 from rag.lang import vocab
 from rag.lang.data import read_list
 
-_QUOTED = re.compile(r"《([^《》]{2,80})》")
+QUOTED = re.compile(r"《([^《》]{2,80})》")  # a document named in 《》
 
 
 @lru_cache(maxsize=1)
@@ -28,12 +28,12 @@ def _kind_pattern() -> re.Pattern[str]:
 
 def mentions_document_kind(text: str) -> bool:
     """The question speaks of a document by its kind, as what it asks about (…的批复，是哪天发的)."""
-    return bool(_kind_pattern().search(_QUOTED.sub("", text)))
+    return bool(_kind_pattern().search(QUOTED.sub("", text)))
 
 
 def asked_publication_verbs(text: str) -> tuple[str, ...]:
     """The verbs of issuing the question uses outside 《》 (哪天通过的 -> 通过)."""
-    outside = _QUOTED.sub("", text)
+    outside = QUOTED.sub("", text)
     return tuple(v for v in publication_verbs() if v in outside)
 
 
