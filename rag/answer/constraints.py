@@ -18,7 +18,9 @@ sentence and, where the sentence is silent, the passage it stands in (title, hea
   for, when it names one (全年 does not answer 一季度);
 * ``other_event``: a date asked of an event (the verb the interrogative asks about: 施行, 开通) must be
   stated with that event by the sentence, the heading above it or the sentence before;
-* ``other_area``: a figure sentence about a named zone (…示范区, …高新区) that does not name the asked
+* ``other_area``: a figure from the page of a place inside the asked one (a 万载县 bulletin for 宜春市多少)
+  is the part's, unless the sentence names the asked place; and a figure sentence
+  about a named zone (…示范区, …高新区) that does not name the asked
   place before the zone speaks of the zone, not of the place (unless the question asks about a zone);
 * ``other_organisation``: an organisation the question names must not be replaced by another of the
   same kind in the sentence (卫生健康局 asked, 教育局 stated) unless the passage also names the asked
@@ -52,7 +54,7 @@ from rag.answer.refusal import (
     OTHER_SUBJECT,
     OTHER_YEAR,
 )
-from rag.answer.select import Scored, idf, local_heading
+from rag.answer.select import Scored, idf, local_heading, of_a_part
 from rag.lang import Figure, gazetteer, split_clauses
 from rag.lang.data import read_list
 from rag.lang.markers import areas, change_words, ordinals, periods, stated_years
@@ -197,6 +199,17 @@ def ordinal_ok(query: Query, sentence: SentenceFacts, passage: Passage) -> bool:
     return True
 
 
+def document_ordinals_ok(query: Query, document_text: str) -> bool:
+    """The document is the asked member of each series it names (十九届三次会议 asked of a page that
+    names only 第二次会议 is another session's): for a question about a page's own record."""
+    found = ordinals(document_text)
+    for asked in query.ordinals:
+        values = {o.value for o in found if o.family == asked.family}
+        if values and asked.value not in values:
+            return False
+    return True
+
+
 def organisation_ok(query: Query, sentence: SentenceFacts, passage: Passage) -> bool:
     """No other organisation of the asked kind stands where the asked one should, unless the passage names it."""
     if not query.organisations:
@@ -266,12 +279,13 @@ def sibling_ok(query: Query, sentence: SentenceFacts) -> bool:
 
 ABBREVIATION_GAP = ".{0,3}"  # characters a full name may hold between an abbreviation's
 KEY_TERM_MIN = 3  # characters of a question word that names a thing of its own (劳动节, 常住人口)
-_THING_TAGS = frozenset({"n", "nz", "nt", "ns"})  # not abbreviations (j: 发改委, 人代会), not phrases
+_THING_TAGS = frozenset({"n", "nz", "nt", "ns", "t"})  # not abbreviations (j: 发改委, 人代会), not phrases
 
 
 @lru_cache(maxsize=4096)
 def _is_thing(word: str) -> bool:
-    """One jieba word, a noun (劳动节, 常住人口 is two): segmenter pieces across words (房和公) are none."""
+    """One jieba word, a noun or a named time (劳动节, 中秋节; 常住人口 is two): segmenter pieces across
+    words (房和公) are none."""
     tags = rjieba.tag(word)
     return len(tags) == 1 and tags[0][1] in _THING_TAGS
 
@@ -302,7 +316,7 @@ def violation(query: Query, scored: Scored, weights: Mapping[str, float] | None 
         return OTHER_PERIOD
     if not event_ok(query, scored):
         return OTHER_EVENT
-    if not area_ok(query, sentence):
+    if not area_ok(query, sentence) or (query.answer_type == "figure" and of_a_part(query, sentence, passage)):
         return OTHER_AREA
     if not ordinal_ok(query, sentence, passage):
         return OTHER_ORDINAL

@@ -7,9 +7,9 @@ Two rules, nothing else vetoes:
    title, heading, region) name every asked place and year, and, if the question names a
    document (《…》 or a 文号), when one of them is or mentions it. Places are compared through the
    gazetteer: an asked place is satisfied by itself or by a place inside it (a 上虞区 document
-   answers a question about 绍兴市 or 浙江省), never the other way round: a province-wide
-   statement says nothing about one county, and a 铜梁区 figure is not a 合川区 one. Only the
-   passages of in-scope documents go on.
+   answers a question about 绍兴市 or 浙江省, though its figures are its own: other_area), never
+   the other way round: a province-wide statement says nothing about one county, and a 铜梁区
+   figure is not a 合川区 one. Only the passages of in-scope documents go on.
 2. Score. The best sentence score of the selector (rag.answer.select) over those passages must
    reach ``Settings.evidence_threshold`` (calibrated on the development set), counting only the
    sentences that state what the question pins down (rag.answer.constraints: a figure of the asked
@@ -28,7 +28,7 @@ from itertools import pairwise
 
 from index.textnorm import fold
 from rag.answer import described, refusal
-from rag.answer.constraints import document_year, missing_thing, screen
+from rag.answer.constraints import document_ordinals_ok, document_year, missing_thing, screen
 from rag.answer.document import document_text
 from rag.answer.passages import Passage
 from rag.answer.query import Query
@@ -246,6 +246,14 @@ def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> 
         # the answer is a field of the record: what must be sure is which document is meant
         score = max(ranked[0].score, max(document_coverage(query, p, kept) for p in kept))
         reason = None if score >= threshold else refusal.LOW_COVERAGE
+        if (
+            reason is None
+            and query.ordinals
+            and not any(
+                document_ordinals_ok(query, document_text(kept, d)) for d in dict.fromkeys(p.document for p in kept)
+            )
+        ):
+            reason = refusal.OTHER_ORDINAL  # 三次会议的决议 asked of the 二次会议's
         if reason is None and set(query.fields) == {"doc_number"} and not any(states_doc_number(p) for p in kept):
             cited = cited_number(query, ranked)
             if cited is None:

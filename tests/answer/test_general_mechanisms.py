@@ -304,3 +304,17 @@ def test_which_offices_issued_jointly_is_answered_by_the_signature_lines() -> No
     evidence = _evidence("安康市南环路丁字路口交通管制通告是哪些单位联合发布的？", notice)
     assert evidence.reason is None
     assert "住房和城乡建设局" in evidence.parts[0].ranked[0].sentence.text
+
+
+def test_a_record_question_about_another_session_is_refused() -> None:
+    text = "(2022年12月28日竹山县第十九届人民代表大会第二次会议通过)竹山县第十九届人民代表大会第二次会议听取了政府工作报告。"
+    resolution = _hit("v", text, "竹山县", title="关于政府工作报告的决议", date="2022-12-28")
+    question = "竹山县第十九届人大{}会议关于政府工作报告的决议是哪天通过的？"
+    assert _evidence(question.format("三次"), resolution).reason == refusal.OTHER_ORDINAL
+    assert _evidence(question.format("二次"), resolution).reason is None
+
+
+def test_a_countys_figure_does_not_answer_for_its_city() -> None:
+    county = _hit("w", "2022年全县共接待游客1480万人次，同比增长35%。", "万载县", title="万载县2022年统计公报")
+    assert _evidence("宜春市2022年全年一共接待了多少人次游客？", county).reason == refusal.OTHER_AREA
+    assert _evidence("万载县2022年全年一共接待了多少人次游客？", county).reason is None
