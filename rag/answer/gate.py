@@ -265,7 +265,7 @@ def assess_part(query: Query, passages: Sequence[Passage], threshold: float) -> 
     passing, broken = screen(query, ranked, CANDIDATES)
     score = passing[0].score if passing else 0.0
     if score >= threshold:
-        if missing_thing(query, document_text(kept, passing[0].passage.document)):
+        if passing and missing_thing(query, document_text(kept, passing[0].passage.document)):
             return PartEvidence(query, kept, passing, score, refusal.NOT_STATED)
         return PartEvidence(query, kept, passing, score, None)
     reason = broken if broken and ranked[0].score >= threshold else refusal.LOW_COVERAGE

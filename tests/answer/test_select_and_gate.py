@@ -67,8 +67,9 @@ def test_gate_refuses_another_place_and_accepts_a_place_inside_the_asked_one() -
     passages = from_hits([hit("p", PANYU, "番禺区")])
     other = assess(analyse("越秀区2022年一共有多少间医疗机构?"), passages, 0.0)
     assert other.reason == refusal.OUT_OF_SCOPE
-    inside = assess(analyse("广州市2022年一共有多少间医疗机构?"), passages, 0.0)  # 番禺区 lies in 广州市
-    assert inside.reason is None
+    inside = assess(analyse("广州市2022年一共有多少间医疗机构?"), passages, 0.01)  # 番禺区 lies in 广州市
+    assert inside.reason == refusal.OTHER_AREA  # in scope, but a district's count is no city's
+    assert assess(analyse("广州市医疗机构有哪些变化?"), passages, 0.0).reason is None
     above = assess(
         analyse("番禺区2022年一共有多少间医疗机构?"), from_hits([hit("g", "全市共有医疗机构5000间。", "广州市")]), 0.0
     )
