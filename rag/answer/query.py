@@ -316,7 +316,8 @@ def analyse(question: str) -> Query:
                 organisations=part.organisations or before.organisations,
             )
         if parts and parts[-1].is_metadata and part.answer_type == "date" and of_record(piece, "date"):
-            part = replace(part, fields=(DOC_DATE,))  # …用哪个文号印发的？哪天印发的？: the same record's date
+            # …用哪个文号印发的？哪天印发的？ / …落款日期是哪天？: the same record's date, of the same document
+            part = replace(part, fields=(DOC_DATE,), terms=tuple(dict.fromkeys((*parts[-1].terms, *part.terms))))
         parts.append(part)
     if len(parts) < 2:
         return whole

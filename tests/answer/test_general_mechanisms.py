@@ -318,3 +318,20 @@ def test_a_countys_figure_does_not_answer_for_its_city() -> None:
     county = _hit("w", "2022年全县共接待游客1480万人次，同比增长35%。", "万载县", title="万载县2022年统计公报")
     assert _evidence("宜春市2022年全年一共接待了多少人次游客？", county).reason == refusal.OTHER_AREA
     assert _evidence("万载县2022年全年一共接待了多少人次游客？", county).reason is None
+
+
+def test_a_second_part_asking_the_signature_date_is_of_the_same_document() -> None:
+    q = analyse("《东阳市促进残疾人就业行动实施方案》的印发通知是哪个单位发的？落款日期是哪天？")
+    assert len(q.parts) == 2 and q.parts[1].fields == ("doc_date",)
+    assert "残疾人" in q.parts[1].terms  # the document the first part names
+
+
+def test_a_modal_verb_is_no_event_a_date_must_state() -> None:
+    notice = _hit(
+        "m2",
+        "4月3日至5日放假调休，共3天。4月2日(星期六)上班。",
+        "湘西土家族苗族自治州",
+        title="湘西州2022年清明节放假的通知",
+    )
+    evidence = _evidence("湘西州2022年清明节放假调休，哪天需要上班？", notice)
+    assert evidence.reason is None and "4月2日" in evidence.parts[0].ranked[0].sentence.text
