@@ -335,3 +335,8 @@ def test_a_modal_verb_is_no_event_a_date_must_state() -> None:
     )
     evidence = _evidence("湘西州2022年清明节放假调休，哪天需要上班？", notice)
     assert evidence.reason is None and "4月2日" in evidence.parts[0].ranked[0].sentence.text
+
+
+def test_which_office_and_when_of_a_document_named_by_its_kind() -> None:
+    assert analyse("汉台区突发事件总体应急预案是哪个单位、哪天印发的？").fields == ("issuer", "doc_date")
+    assert analyse("五华县禁燃方案是哪个单位负责的？").fields == ()  # no act of issuing asked: a text question
