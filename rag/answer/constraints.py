@@ -139,6 +139,7 @@ def subject_ok(query: Query, scored: Scored, weights: Mapping[str, float] | None
     return not found or any(share(f.end) >= need - 1e-9 for f in found)
 
 
+YEAR_LEAD = 10  # characters at a sentence's start where the year it sets for what follows stands
 YEAR_BACK = 2  # sentences back a silent sentence takes its year from (据了解，2023年… 其中…2件)
 
 
@@ -153,7 +154,9 @@ def year_ok(query: Query, sentence: SentenceFacts, passage: Passage, index: int 
     stated = stated_years(sentence.folded, written)
     if not stated and query.answer_type in _YEAR_BOUND:
         for j in range(index - 1, max(index - 1 - YEAR_BACK, -1), -1):
-            stated = stated_years(passage.sentences[j].folded, written)
+            # only a year the sentence opens with sets what follows (据了解，2023年，…); one inside it
+            # dates its own clause (…2019年10月底前建成…)
+            stated = stated_years(passage.sentences[j].folded[:YEAR_LEAD], written)
             if stated:
                 break
         stated = stated or stated_years(passage.context)

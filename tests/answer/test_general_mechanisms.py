@@ -340,3 +340,13 @@ def test_a_modal_verb_is_no_event_a_date_must_state() -> None:
 def test_which_office_and_when_of_a_document_named_by_its_kind() -> None:
     assert analyse("汉台区突发事件总体应急预案是哪个单位、哪天印发的？").fields == ("issuer", "doc_date")
     assert analyse("五华县禁燃方案是哪个单位负责的？").fields == ()  # no act of issuing asked: a text question
+
+
+def test_a_year_inside_the_sentence_before_dates_only_its_own_clause() -> None:
+    text = (
+        "我区2020年生活垃圾分类工作将严格按照市定目标推进：\n"
+        "完善街头垃圾收集设施2019年10月底前建成5个小区智能分类试点；建成投入使用可回收物阳光房11座。"
+    )
+    reply = _hit("j2", text, "上街区", title="关于第95号建议的回复", date="2019-08-01")
+    evidence = _evidence("上街区2020年生活垃圾分类工作打算建成投用多少座可回收物阳光房？", reply)
+    assert evidence.reason is None and "11座" in evidence.parts[0].ranked[0].sentence.text
