@@ -84,14 +84,29 @@ def _continuation(query: Query, best: Scored, limit: int, pool: Sequence[Passage
     return out
 
 
+ITEM_HEAD_MAX = 30  # characters of an item's heading sentence (四是深入开展垃圾清运不及时专项治理。)
+_ITEM_HEAD = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,2}是|[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.、．])")
+
+
+@lru_cache(maxsize=1)
+def _continuations() -> tuple[str, ...]:
+    return tuple(fold(w) for w in read_list("continuations.txt"))
+
+
 def _answer_follows(query: Query, best: Scored) -> list[Scored]:
-    """The next sentence when the best one restates the matter and the next gives the cause or
-    measure asked (您反映的…道路遭破坏。我局已将该段道路上报为…项目): the answer goes on there."""
+    """The next sentence when the answer goes on there: the best one restates the matter and the
+    next gives the cause or measure asked (您反映的…道路遭破坏。我局已将该段道路上报为…项目), the
+    best is an item's short heading (四是…专项治理。) and the next its detail, or the next adds to it
+    (还在规划…, 同时…: continuations.txt)."""
     nxt = best.index + 1
-    if query.answer_type not in CUED_TYPES or best.fit >= 1.0 or nxt >= len(best.passage.sentences):
+    if query.answer_type not in LIST_TYPES or nxt >= len(best.passage.sentences):
         return []
     following = best.passage.sentences[nxt]
-    if fit(query, following) < 1.0:
+    text = best.sentence.folded.strip()
+    heading = len(text) <= ITEM_HEAD_MAX and bool(_ITEM_HEAD.match(text))
+    adds = following.folded.lstrip().startswith(_continuations())
+    restates = query.answer_type in CUED_TYPES and best.fit < 1.0 and fit(query, following) >= 1.0
+    if not (heading or adds or restates) or (_ITEM_HEAD.match(following.folded) and not adds):
         return []
     return [Scored(best.passage, nxt, best.score, best.coverage, 1.0, trim=best.trim)]
 

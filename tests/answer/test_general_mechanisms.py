@@ -350,3 +350,14 @@ def test_a_year_inside_the_sentence_before_dates_only_its_own_clause() -> None:
     reply = _hit("j2", text, "上街区", title="关于第95号建议的回复", date="2019-08-01")
     evidence = _evidence("上街区2020年生活垃圾分类工作打算建成投用多少座可回收物阳光房？", reply)
     assert evidence.reason is None and "11座" in evidence.parts[0].ranked[0].sentence.text
+
+
+def test_an_items_short_heading_is_quoted_with_its_detail(settings: Settings) -> None:
+    text = (
+        "下一步，区城管局将做好以下四个方面的重点工作。四是深入开展垃圾清运不及时专项治理。"
+        "督促清运单位合理规划收运时间和路线，在节假日增加收运频次。"
+    )
+    hits = [_hit("q1", text, "上街区", title="关于第12号建议的答复", doc="q")]
+    chain = AnswerChain(fake_search(hits), make_backend(settings), settings)
+    answer = chain.invoke("上街区城管局打算怎么治理垃圾清运不及时的问题？")
+    assert not answer.refused and "合理规划收运时间和路线" in answer.answer
