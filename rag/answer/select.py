@@ -43,6 +43,7 @@ from rag.answer.shape import (
     is_name_line,
     is_section_heading,
     line_names,
+    people_named,
     person_roles,
 )
 from rag.lang import gazetteer, split_clauses, vocab
@@ -214,6 +215,8 @@ def fit(query: Query, sentence: SentenceFacts) -> float:
             if all(name in query.text for name in line_names(sentence)):
                 return GIVEN_NAME_FIT  # 刘世群代表: names whom the question names, not whom it asks
             return 1.0 if _names_asked(query, sentence) else NAMED_OTHER_FIT
+        if any(name not in query.text for name in people_named(sentence)):
+            return 1.0  # 局长甘扬生同志要求…: a role and a name the question does not give
         return ROLE_ONLY_FIT if any(w in sentence.folded for w in person_roles()) else 0.2
     if kind in ("organisation", "issuer"):
         return 1.0 if any(w in sentence.folded for w in _org_words()) else 0.2

@@ -187,6 +187,23 @@ def line_names(sentence: SentenceFacts) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def _person_in_text() -> re.Pattern[str]:
+    """A role right before a name (局长甘扬生, 科长王凡勇), or a name before 同志 (王凡勇同志)."""
+    alt = "|".join(re.escape(r) for r in person_roles())
+    return re.compile(rf"(?:{alt})(?P<after>{_NAME}?)(?=同志)|(?:{alt})(?P<plain>{_NAME})(?=[，,、。；;\s]|$)")
+
+
+def people_named(sentence: SentenceFacts) -> tuple[str, ...]:
+    """Personal names the sentence gives with a role (市卫生健康局局长甘扬生同志要求…)."""
+    out = []
+    for m in _person_in_text().finditer(sentence.folded):
+        name = m.group("after") or m.group("plain")
+        if name and is_person_name(name):
+            out.append(name)
+    return tuple(out)
+
+
 def is_name_line(sentence: SentenceFacts) -> bool:
     """A short line ending in a role and a name (…代表联络室主任李文 / 市长:某某 / 尊敬的某某代表:):
     it says who speaks, signs or is addressed."""

@@ -361,3 +361,13 @@ def test_an_items_short_heading_is_quoted_with_its_detail(settings: Settings) ->
     chain = AnswerChain(fake_search(hits), make_backend(settings), settings)
     answer = chain.invoke("上街区城管局打算怎么治理垃圾清运不及时的问题？")
     assert not answer.refused and "合理规划收运时间和路线" in answer.answer
+
+
+def test_a_role_and_a_name_in_running_text_answer_who() -> None:
+    text = (
+        "5月15日，市卫生健康局召开建议提案交办工作会议。"
+        "在具体落实办理中，市卫生健康局局长甘扬生同志要求切实增强建议提案办理工作的责任感。"
+    )
+    news = _hit("p1", text, "阳春市", title="市卫生健康局重视建议提案办理")
+    evidence = _evidence("阳春市卫生健康局部署建议提案办理工作时，对办理工作提出要求的局长是谁？", news)
+    assert evidence.reason is None and "甘扬生" in evidence.parts[0].ranked[0].sentence.text
