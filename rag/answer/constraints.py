@@ -314,12 +314,31 @@ def missing_thing(query: Query, document_text: str) -> str:
     return ""
 
 
+NARROW_MIN = 4  # characters of a subject word that can name a narrower thing (高速铁路 within 铁路)
+
+
+def narrower_ok(query: Query, scored: Scored) -> bool:
+    """The sentence does not state only the broader thing of an asked narrower one: 铁路营业里程 does
+    not answer 高速铁路营业里程 (the asked word absent, even in part, a shorter asked word it ends with
+    present)."""
+    if query.answer_type != "figure":
+        return True
+    text = scored.sentence.folded
+    around = f"{scored.passage.context} {text}"
+    for term in query.subject or query.terms:
+        if len(term) < NARROW_MIN or _states(term, around):
+            continue
+        if any(len(t) >= 2 and t != term and term.endswith(t) and t in text for t in query.terms):
+            return False
+    return True
+
+
 def violation(query: Query, scored: Scored, weights: Mapping[str, float] | None = None) -> str | None:
     """The first rule the sentence breaks for this question, or None (``weights``: see subject_ok)."""
     sentence, passage = scored.sentence, scored.passage
     if query.answer_type == "figure" and not figure_ok(query, sentence):
         return NO_FIGURE
-    if not subject_ok(query, scored, weights) or not sibling_ok(query, sentence):
+    if not subject_ok(query, scored, weights) or not sibling_ok(query, sentence) or not narrower_ok(query, scored):
         return OTHER_SUBJECT
     if not year_ok(query, sentence, passage, scored.index):
         return OTHER_YEAR

@@ -371,3 +371,9 @@ def test_a_role_and_a_name_in_running_text_answer_who() -> None:
     news = _hit("p1", text, "阳春市", title="市卫生健康局重视建议提案办理")
     evidence = _evidence("阳春市卫生健康局部署建议提案办理工作时，对办理工作提出要求的局长是谁？", news)
     assert evidence.reason is None and "甘扬生" in evidence.parts[0].ranked[0].sentence.text
+
+
+def test_the_broader_things_figure_does_not_answer_for_a_narrower_one() -> None:
+    bulletin = _hit("b5", "2022年末，铁路营业里程4822公里。", "江西省", title="江西省2022年统计公报")
+    assert _evidence("江西省2022年末高速铁路营业里程是多少公里？", bulletin).reason == refusal.OTHER_SUBJECT
+    assert _evidence("江西省2022年末铁路营业里程是多少公里？", bulletin).reason is None
