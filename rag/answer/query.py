@@ -176,6 +176,14 @@ def _tiling(word: str) -> list[str]:
     return out
 
 
+_PHRASE = re.compile(r"[“\"‘']([^“”\"‘’']{2,12})[”\"’']")
+
+
+def quoted_phrases(text: str) -> tuple[str, ...]:
+    """Phrases in quotation marks (not 《》 titles): names the question gives as written."""
+    return tuple(dict.fromkeys(m.group(1) for m in _PHRASE.finditer(text)))
+
+
 def content_terms(text: str, skip: Sequence[tuple[int, int]] = (), drop: Sequence[str] = ()) -> tuple[str, ...]:
     """Content words (index tokenizer, stopwords removed) outside the ``skip`` spans, without years
     or words in ``drop`` (the constraint places, which the gate checks on their own)."""
@@ -248,6 +256,8 @@ def _analyse_one(text: str) -> Query:
             fields = (*fields, DOC_DATE)  # 是哪个单位、哪天印发的
     # places are constraints (checked by the gate), not words to cover
     terms = content_terms(text, [*asked.spans, *place_spans])
+    # a phrase the question quotes (“五公开”, “市县同权”) is a name the answer states as written
+    terms = (*terms, *(q for q in quoted_phrases(text) if q not in terms))
     focus = focus_terms(text, terms, asked.main)
     return Query(
         text=text,

@@ -377,3 +377,14 @@ def test_the_broader_things_figure_does_not_answer_for_a_narrower_one() -> None:
     bulletin = _hit("b5", "2022年末，铁路营业里程4822公里。", "江西省", title="江西省2022年统计公报")
     assert _evidence("江西省2022年末高速铁路营业里程是多少公里？", bulletin).reason == refusal.OTHER_SUBJECT
     assert _evidence("江西省2022年末铁路营业里程是多少公里？", bulletin).reason is None
+
+
+def test_a_quoted_phrase_is_a_name_the_answer_states() -> None:
+    assert "五公开" in analyse("岳阳市政务公开实施意见里说的“五公开”是哪五个方面？").terms
+    text = (
+        "根据《关于全面推进政务公开工作的意见》，结合我市实际，提出如下实施意见。"
+        "推进行政决策、执行、管理、服务和结果“五公开”，推动简政放权。"
+    )
+    opinion = _hit("y5", text, "岳阳市", title="关于全面推进政务公开工作的实施意见")
+    evidence = _evidence("岳阳市全面推进政务公开的实施意见里说的“五公开”是哪五个方面？", opinion)
+    assert evidence.reason is None and "五公开" in evidence.parts[0].ranked[0].sentence.text
