@@ -45,6 +45,7 @@ class Query:
     answer_type: str = ""  # a rag.lang interrogative type: figure, date, list, reason, doc_number, ... or ""
     unit: str = ""  # the unit the asked figure is counted in (多少千米 -> 千米), if the question names one
     counter: str = ""  # the measure word a list question counts its members in (分成几类 -> 类)
+    quoted: tuple[str, ...] = ()  # phrases the question quotes (“五公开”): stated as written or not at all
     terms: tuple[str, ...] = ()  # content words, for coverage scoring
     focus: tuple[str, ...] = ()  # the words next to the interrogative: what exactly is asked about
     places: tuple[Place, ...] = ()  # constraints: a passage must be about one of these (or inside it)
@@ -256,14 +257,17 @@ def _analyse_one(text: str) -> Query:
             fields = (*fields, DOC_DATE)  # 是哪个单位、哪天印发的
     # places are constraints (checked by the gate), not words to cover
     terms = content_terms(text, [*asked.spans, *place_spans])
-    # a phrase the question quotes (“五公开”, “市县同权”) is a name the answer states as written
-    terms = (*terms, *(q for q in quoted_phrases(text) if q not in terms))
-    focus = focus_terms(text, terms, asked.main)
+    # a phrase the question quotes (“五公开”, “市县同权”) is a name the answer states as written, and
+    # what the question is about
+    quoted = tuple(q for q in quoted_phrases(text) if q not in terms)
+    terms = (*terms, *quoted)
+    focus = (*focus_terms(text, terms, asked.main), *quoted)
     return Query(
         text=text,
         answer_type=asked.kind,
         unit=asked.unit,
         counter=list_counter(text, asked),
+        quoted=quoted,
         terms=terms,
         focus=focus,
         places=places,

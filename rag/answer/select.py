@@ -262,7 +262,10 @@ def _penalty(query: Query, sentence: SentenceFacts, passage: Passage, local: str
         and not query.is_metadata
         # 发言/讲话 is the act, the byline its author
         and not (query.answer_type == "person" and is_name_line(sentence))
-        and not any(_match(t, sentence.folded, "", local) > 0 for t in query.focus)
+        and not any(
+            (t in sentence.folded or t in local) if t in query.quoted else _match(t, sentence.folded, "", local) > 0
+            for t in query.focus
+        )
     ):
         factor *= FOCUS_PENALTY
     if formula_aware(query) and all_formula(sentence.folded):
