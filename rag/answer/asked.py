@@ -14,8 +14,9 @@ from functools import lru_cache
 import rjieba
 
 from rag.lang import vocab, years
-from rag.lang.data import read_pairs
+from rag.lang.data import read_list, read_pairs
 from rag.lang.markers import asked_families, asked_word_families, comparison_years, ordinal_prefix, relative_years
+from rag.lang.numerals import alternation
 
 ANY_RANK = "rank"  # figure_families of a 第几 question: a rank, no figure of any unit is needed
 ASKED_WINDOW = 6  # characters before the interrogative that may say what the figure counts (总投资是多少)
@@ -106,3 +107,24 @@ def asked_years(text: str) -> tuple[int, ...]:
     stated = [y for y in dict.fromkeys(years(text)) if y not in bases]
     relative = [y for base in stated for y in relative_years(text, base)]
     return tuple(dict.fromkeys([*stated, *relative]))
+
+
+_PHRASE = re.compile(r"[“\"‘']([^“”\"‘’']{2,12})[”\"’']")
+
+
+def quoted_phrases(text: str) -> tuple[str, ...]:
+    """Phrases in quotation marks (not 《》 titles): names the question gives as written."""
+    return tuple(dict.fromkeys(m.group(1) for m in _PHRASE.finditer(text)))
+
+
+@lru_cache(maxsize=1)
+def _list_count() -> re.Pattern[str]:
+    return re.compile(rf"几({alternation(read_list('list_counters.txt'))})")
+
+
+def list_counter(text: str, kind: str, main: tuple[int, int] | None) -> str:
+    """The measure word of 几类/哪几项/几个方面 in a list question: its answer states a count in it."""
+    if kind != "list" or main is None:
+        return ""
+    found = _list_count().search(text, main[0], main[1] + 3)
+    return found.group(1) if found else ""

@@ -16,13 +16,12 @@ from functools import lru_cache
 
 from index.textnorm import fold
 from index.tokenizer import default_tokenizer
-from rag.answer.asked import asked_years, figure_families, figure_subject
+from rag.answer.asked import asked_years, figure_families, figure_subject, list_counter, quoted_phrases
 from rag.answer.orgs import OrgName, organisations
 from rag.answer.record import QUOTED, asked_publication_verbs, mentions_document_kind, of_record
 from rag.lang import Place, doc_numbers, figures, gazetteer, vocab, years
 from rag.lang.data import read_list
 from rag.lang.markers import Ordinal, ordinals
-from rag.lang.numerals import alternation
 from rag.prompts import render
 
 log = logging.getLogger(__name__)
@@ -177,14 +176,6 @@ def _tiling(word: str) -> list[str]:
     return out
 
 
-_PHRASE = re.compile(r"[“\"‘']([^“”\"‘’']{2,12})[”\"’']")
-
-
-def quoted_phrases(text: str) -> tuple[str, ...]:
-    """Phrases in quotation marks (not 《》 titles): names the question gives as written."""
-    return tuple(dict.fromkeys(m.group(1) for m in _PHRASE.finditer(text)))
-
-
 def content_terms(text: str, skip: Sequence[tuple[int, int]] = (), drop: Sequence[str] = ()) -> tuple[str, ...]:
     """Content words (index tokenizer, stopwords removed) outside the ``skip`` spans, without years
     or words in ``drop`` (the constraint places, which the gate checks on their own)."""
@@ -227,19 +218,6 @@ def _places(text: str) -> tuple[tuple[Place, ...], tuple[str, ...], list[tuple[i
     return tuple(places), tuple(names), [(m.start, m.end) for m in mentions]
 
 
-@lru_cache(maxsize=1)
-def _list_count() -> re.Pattern[str]:
-    return re.compile(rf"几({alternation(read_list('list_counters.txt'))})")
-
-
-def list_counter(text: str, asked: Asked) -> str:
-    """The measure word of 几类/哪几项/几个方面 in a list question: its answer states a count in it."""
-    if asked.kind != "list" or asked.main is None:
-        return ""
-    found = _list_count().search(text, asked.main[0], asked.main[1] + 3)
-    return found.group(1) if found else ""
-
-
 def _asks_date(text: str) -> bool:
     return any(kind == "date" and word in text for word, kind in _interrogatives())
 
@@ -266,7 +244,7 @@ def _analyse_one(text: str) -> Query:
         text=text,
         answer_type=asked.kind,
         unit=asked.unit,
-        counter=list_counter(text, asked),
+        counter=list_counter(text, asked.kind, asked.main),
         quoted=quoted,
         terms=terms,
         focus=focus,
