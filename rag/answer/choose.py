@@ -13,10 +13,12 @@ from functools import lru_cache
 from index.textnorm import fold
 from rag.answer.passages import Passage, SentenceFacts
 from rag.answer.query import Query
-from rag.answer.select import CUED_TYPES, LIST_TYPES, Scored, fit, is_lead_in
+from rag.answer.select import CUED_TYPES, LIST_TYPES, Scored, fit, is_lead_in, leads_items
+from rag.answer.shape import is_section_heading, starts_item
 from rag.lang.data import read_list
 
 LIST_ITEMS = 6  # sentences quoted after a list's lead
+ITEM_SPAN = 3  # sentences an item and its explanation may take under a heading
 CONTINUE_RATIO = 0.8  # a further sentence is quoted when it scores at least this share of the best
 _ITEM_ENDS = ("；", ";")
 # typography of a numbered first item right after a colon: （一） (1) 1. 1、 一、
@@ -73,6 +75,15 @@ def _continuation(query: Query, best: Scored, limit: int, pool: Sequence[Passage
     """The items after a list's lead, or after an item ending at ；, up to the one that closes the
     list (。): a cause or measure given as 一是…；二是…。 is quoted whole, and a lead ending its chunk
     goes on in the next retrieved chunk of the same document."""
+    if query.answer_type == "list" and not query.counter and leads_items(best.passage, best.index):
+        items = []  # the marked lines up to the next section (each item's explanation in between left out)
+        for passage, i in _following(best, pool)[: limit * ITEM_SPAN]:
+            line = passage.sentences[i]
+            if is_section_heading(line) or len(items) >= limit:
+                break
+            if starts_item(line):
+                items.append(Scored(passage, i, best.score, best.coverage, best.fit, trim=best.trim))
+        return items
     listing = query.answer_type in LIST_TYPES or opens_enumeration(best.sentence)
     if not listing or not (opens_list(best.sentence) or ends_item(best.sentence)):
         return []

@@ -45,6 +45,7 @@ from rag.answer.shape import (
     line_names,
     people_named,
     person_roles,
+    starts_item,
 )
 from rag.lang import gazetteer, split_clauses, vocab
 from rag.lang.data import read_list
@@ -322,6 +323,12 @@ def letter_matters(passages: Sequence[Passage]) -> dict[str, str]:
     return {doc: " ".join(dict.fromkeys(texts)) for doc, texts in out.items()}
 
 
+def leads_items(passage: Passage, index: int) -> bool:
+    """The sentence is a heading line and the next line opens with an item's mark."""
+    nxt = index + 1
+    return nxt < len(passage.sentences) and is_heading(passage.sentences[index]) and starts_item(passage.sentences[nxt])
+
+
 def _asked_field(query: Query, sentence: SentenceFacts) -> bool:
     """The sentence is a ``label：value`` field whose label is the word the question asks about."""
     label = field_label(sentence) if query.focus else ""
@@ -349,6 +356,8 @@ def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
                 if (query.place_names or query.organisations) and _names_asked(query, sentence):
                     cov = (1 + cov) / 2  # the byline of the asked place: the one word that decides 谁
             shape = fit(query, sentence)
+            if query.answer_type == "list" and not query.counter and leads_items(passage, i):
+                shape = 1.0  # 二、基本原则 over ——权责一致。——减少层级。: the heading of the asked list
             if asks_organisations(query) and is_org_line(sentence):
                 # the signature lines sign the page: they are about what the whole document is about
                 cov = max(cov, text_coverage(query, weights, document_text(passages, passage.document)))

@@ -117,6 +117,17 @@ def is_heading(sentence: SentenceFacts) -> bool:
     )
 
 
+# an item's mark at the start of a line: ——权责一致。 / · / （一） / 1. / 一是 / 一、
+_ITEM_MARK = re.compile(
+    r"^\s*(?:——|－|·|•|●|[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.、．]|[一二三四五六七八九十]{1,2}[是、])"
+)
+
+
+def starts_item(sentence: SentenceFacts) -> bool:
+    """The sentence opens with an item's mark (——权责一致。, （一）…, 1.…)."""
+    return bool(_ITEM_MARK.match(sentence.folded))
+
+
 def is_section_heading(sentence: SentenceFacts) -> bool:
     """A numbered heading line (一、公示时间 / （二）… / 第三条): it names a section, it states nothing."""
     return is_heading(sentence) and bool(_ORDINAL.match(sentence.folded))

@@ -389,3 +389,15 @@ def test_a_quoted_phrase_is_a_name_the_answer_states() -> None:
     opinion = _hit("y5", text, "岳阳市", title="关于全面推进政务公开工作的实施意见")
     evidence = _evidence("岳阳市全面推进政务公开的实施意见里说的“五公开”是哪五个方面？", opinion)
     assert evidence.reason is None and "五公开" in evidence.parts[0].ranked[0].sentence.text
+
+
+def test_a_heading_over_marked_items_is_quoted_with_its_items(settings: Settings) -> None:
+    text = (
+        "一、总体要求\n深化改革，提升效能。\n二、基本原则\n——权责一致。\n有权必有责，用权受监督。\n"
+        "——减少层级。\n压缩办事层级。\n三、主要任务\n——简化流程。"
+    )
+    hits = [_hit("h9", text, "济宁市", title="济宁市关于深化市县同权改革的实施意见", doc="o")]
+    chain = AnswerChain(fake_search(hits), make_backend(settings), settings)
+    answer = chain.invoke("济宁市深化市县同权改革实施意见的基本原则有哪些？")
+    assert not answer.refused and "权责一致" in answer.answer and "减少层级" in answer.answer
+    assert "简化流程" not in answer.answer  # the next section's item is not this list's
