@@ -76,7 +76,9 @@ def _continuation(query: Query, best: Scored, limit: int, pool: Sequence[Passage
     list (。): a cause or measure given as 一是…；二是…。 is quoted whole, and a lead ending its chunk
     goes on in the next retrieved chunk of the same document."""
     if query.answer_type == "list" and not query.counter and leads_items(best.passage, best.index):
-        items = []  # the marked lines up to the next section (each item's explanation in between left out)
+        items: list[
+            Scored
+        ] = []  # the marked lines up to the next section (each item's explanation in between left out)
         for passage, i in _following(best, pool)[: limit * ITEM_SPAN]:
             line = passage.sentences[i]
             if is_section_heading(line) or len(items) >= limit:
