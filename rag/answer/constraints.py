@@ -18,8 +18,8 @@ sentence and, where the sentence is silent, the passage it stands in (title, hea
   for, when it names one (全年 does not answer 一季度);
 * ``other_event``: a date asked of an event (the verb the interrogative asks about: 施行, 开通) must be
   stated with that event by the sentence, the heading above it or the sentence before;
-* ``other_area``: a figure from the page of a place inside the asked one (a 万载县 bulletin for 宜春市多少)
-  is the part's, unless the sentence names the asked place; and a figure sentence
+* ``other_area``: what the page of a place inside the asked one states (a 万载县 bulletin for 宜春市多少,
+  a 庆城县 plan for 庆阳市) is the part's, unless the sentence names the asked place; and a figure sentence
   about a named zone (…示范区, …高新区) that does not name the asked
   place before the zone speaks of the zone, not of the place (unless the question asks about a zone);
 * ``other_organisation``: an organisation the question names must not be replaced by another of the
@@ -346,7 +346,7 @@ def violation(query: Query, scored: Scored, weights: Mapping[str, float] | None 
         return OTHER_PERIOD
     if not event_ok(query, scored):
         return OTHER_EVENT
-    if not area_ok(query, sentence) or (query.answer_type == "figure" and of_a_part(query, sentence, passage)):
+    if not area_ok(query, sentence) or of_a_part(query, sentence, passage):
         return OTHER_AREA
     if not ordinal_ok(query, sentence, passage):
         return OTHER_ORDINAL

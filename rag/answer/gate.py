@@ -179,6 +179,9 @@ def names_document(named: str, passage: Passage) -> bool:
     title, wanted = fold(passage.title), fold(named)
     if wanted in title or wanted in fold(passage.text) or (title and title in wanted):
         return True
+    asked = {m.place for m in gazetteer().find(wanted)}
+    if asked and not asked & {m.place for m in gazetteer().find(title)}:
+        return False  # 《楚雄州…议事规则》 is not 禄丰市's, however alike the rest of the title
     grams = _bigrams(wanted)
     return bool(grams) and len(grams & _bigrams(title)) / len(grams) >= NAMED_DOC_SHARE
 

@@ -284,8 +284,8 @@ def _penalty(query: Query, sentence: SentenceFacts, passage: Passage, local: str
 
 
 def of_a_part(query: Query, sentence: SentenceFacts, passage: Passage) -> bool:
-    """The page is about a place inside the asked one (a 万载县 bulletin for 宜春市多少): its figures are
-    the part's, unless the sentence names the asked place itself."""
+    """The page is about a place inside the asked one (a 万载县 bulletin for 宜春市多少): what it states
+    is the part's, unless the sentence names the asked place itself."""
     if not query.places or not passage.places or set(query.places) & set(passage.places):
         return False
     gaz = gazetteer()

@@ -401,3 +401,24 @@ def test_a_heading_over_marked_items_is_quoted_with_its_items(settings: Settings
     answer = chain.invoke("济宁市深化市县同权改革实施意见的基本原则有哪些？")
     assert not answer.refused and "权责一致" in answer.answer and "减少层级" in answer.answer
     assert "简化流程" not in answer.answer  # the next section's item is not this list's
+
+
+def test_a_county_plans_dates_do_not_answer_for_its_prefecture() -> None:
+    notice = _hit(
+        "qc",
+        "公示时间：2023年3月24日至2023年4月23日，公示期30日。",
+        "庆城县",
+        title="庆城县国土空间总体规划(2021—2035年)草案公示",
+    )
+    assert _evidence("庆阳市国土空间总体规划草案的公示时间是什么时候？", notice).reason == refusal.OTHER_AREA
+    assert _evidence("庆城县国土空间总体规划草案的公示时间是什么时候？", notice).reason is None
+
+
+def test_a_title_alike_but_of_another_place_is_not_the_named_document() -> None:
+    from rag.answer.gate import names_document
+
+    rules = from_hits(
+        [_hit("lf", "第一条 为推进市政府常务会议议事决策科学化。", "禄丰市", title="禄丰市人民政府常务会议议事规则")]
+    )[0]
+    assert not names_document("楚雄彝族自治州人民政府常务会议议事规则", rules)
+    assert names_document("禄丰市人民政府常务会议议事规则", rules)
