@@ -38,6 +38,6 @@ def asked_publication_verbs(text: str) -> tuple[str, ...]:
 
 
 def of_record(text: str, kind: str) -> bool:
-    """A date asked of a named document is its own date only when asked when it was issued
-    (哪天印发的); 对《…》有意见最晚什么时候寄到 asks a date its text states."""
-    return kind != "date" or bool(asked_publication_verbs(text))
+    """A date or office asked of a named document is its record's only when asked how it was issued
+    (哪天印发的, 哪个机关发的); 对《…》有意见最晚什么时候寄到 and 按《…》由哪个部门主管 ask what its text states."""
+    return kind not in ("date", "organisation") or bool(asked_publication_verbs(text))

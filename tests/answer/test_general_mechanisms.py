@@ -422,3 +422,8 @@ def test_a_title_alike_but_of_another_place_is_not_the_named_document() -> None:
     )[0]
     assert not names_document("楚雄彝族自治州人民政府常务会议议事规则", rules)
     assert names_document("禄丰市人民政府常务会议议事规则", rules)
+
+
+def test_an_office_asked_of_a_named_documents_text_is_no_record_question() -> None:
+    assert analyse("按照《长春市体育市场管理规定》，本辖区体育市场由哪个部门主管？").fields == ()
+    assert analyse("《长春市体育市场管理规定》是哪个机关发布的？").fields == ("issuer",)
