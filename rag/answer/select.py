@@ -213,7 +213,8 @@ def fit(query: Query, sentence: SentenceFacts) -> float:
         return 1.0 if has_cue(kind, _body(sentence.folded)[0]) else NEUTRAL_FIT
     if kind == "person":
         if is_name_line(sentence):
-            if all(name in query.text for name in line_names(sentence)):
+            names = line_names(sentence)
+            if names and all(name in query.text for name in names):
                 return GIVEN_NAME_FIT  # 刘世群代表: names whom the question names, not whom it asks
             return 1.0 if _names_asked(query, sentence) else NAMED_OTHER_FIT
         if any(name not in query.text for name in people_named(sentence)):

@@ -187,6 +187,9 @@ def field_label(sentence: SentenceFacts) -> str:
     return re.sub(r"[ \u3000]", "", found.group("label")) if found else ""
 
 
+_BARE_NAME = re.compile(r"[\u4e00-\u9fff]{2,3}")  # a byline that is a name alone (周生信)
+
+
 def line_names(sentence: SentenceFacts) -> tuple[str, ...]:
     """The personal names the sentence's bylines give (刘世群 of 刘世群代表:)."""
     out: list[str] = []
@@ -195,6 +198,8 @@ def line_names(sentence: SentenceFacts) -> tuple[str, ...]:
         found = _name_line().search(text) if 0 < len(text) <= HEADING_MAX else None
         if found:
             out.append(found.group("after") or found.group("before"))
+        elif _BARE_NAME.fullmatch(text) and rjieba.tag(text) == [(text, "nr")]:
+            out.append(text)
     return tuple(out)
 
 
@@ -223,4 +228,6 @@ def is_name_line(sentence: SentenceFacts) -> bool:
         found = _name_line().search(text) if 0 < len(text) <= HEADING_MAX else None
         if found and (found.group("sep") or is_person_name(found.group("after") or found.group("before"))):
             return True
+        if _BARE_NAME.fullmatch(text) and rjieba.tag(text) == [(text, "nr")]:
+            return True  # a speech's byline under its title and date is the name alone (周生信)
     return False

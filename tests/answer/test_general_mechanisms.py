@@ -15,6 +15,8 @@ from rag.answer.chain import AnswerChain
 from rag.answer.gate import assess
 from rag.answer.passages import from_hits
 from rag.answer.query import analyse
+from rag.answer.select import fit
+from rag.answer.shape import is_name_line
 from rag.lang import gazetteer, month_days
 from rag.settings import Settings
 
@@ -427,3 +429,17 @@ def test_a_title_alike_but_of_another_place_is_not_the_named_document() -> None:
 def test_an_office_asked_of_a_named_documents_text_is_no_record_question() -> None:
     assert analyse("按照《长春市体育市场管理规定》，本辖区体育市场由哪个部门主管？").fields == ()
     assert analyse("《长春市体育市场管理规定》是哪个机关发布的？").fields == ("issuer",)
+
+
+def test_a_bare_name_under_a_speechs_title_is_its_byline() -> None:
+    text = "在区各界人士迎春茶话会上的致辞\n(2004年1月19日)\n周生信\n各位来宾：在这辞旧迎新的时刻，区委召开迎春茶话会。"
+    speech = from_hits([_hit("sp", text, "利通区", title="在区各界人士迎春茶话会上的致辞")])[0]
+    byline = next(s for s in speech.sentences if s.folded.strip() == "周生信")
+    assert is_name_line(byline) and fit(analyse("利通区迎春茶话会上的致辞是谁讲的？"), byline) >= 0.7
+    heading = next(s for s in speech.sentences if "茶话会" in s.folded)
+    assert not is_name_line(heading)
+
+
+def test_more_ways_to_ask_for_a_record_field_or_a_list() -> None:
+    assert analyse("《金华开发区突发公共事件总体应急预案》的发布机构和成文日期分别是什么？").fields[0] == "issuer"
+    assert analyse("泾县把工作任务分成了几个方面？").answer_type == "list"
