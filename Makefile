@@ -117,7 +117,8 @@ eval-real: install
 	$(BIN)/rag --home .rag-real eval --dataset eval/datasets/real_blind2.jsonl --report eval/results/real_blind2 && \
 	$(BIN)/rag --home .rag-real eval --dataset eval/datasets/real_blind3.jsonl --report eval/results/real_blind3 && \
 	$(BIN)/rag --home .rag-real eval --dataset eval/datasets/real_blind4.jsonl --report eval/results/real_blind4 && \
-	$(BIN)/rag --home .rag-real eval --dataset eval/datasets/real_blind5.jsonl --report eval/results/real_blind5
+	$(BIN)/rag --home .rag-real eval --dataset eval/datasets/real_blind5.jsonl --report eval/results/real_blind5 && \
+	$(BIN)/rag --home .rag-real eval --dataset eval/datasets/real_blind6.jsonl --report eval/results/real_blind6
 
 clean:
 	rm -rf $(VENV) .rag .rag-eval .rag-real .pytest_cache .mypy_cache .ruff_cache
