@@ -40,11 +40,11 @@ from itertools import pairwise
 
 import rjieba
 
-from index.textnorm import fold
 from rag.answer.asked import ANY_CHANGE, ANY_RANK, ANY_SIZE
 from rag.answer.orgs import organisations, same_organisation
 from rag.answer.passages import Passage, SentenceFacts
 from rag.answer.query import Query
+from rag.answer.record import document_kinds
 from rag.answer.refusal import (
     NO_FIGURE,
     OTHER_AREA,
@@ -56,7 +56,7 @@ from rag.answer.refusal import (
     OTHER_YEAR,
 )
 from rag.answer.select import Scored, idf, local_heading, of_a_part
-from rag.lang import Figure, gazetteer, split_clauses, vocab
+from rag.lang import Figure, gazetteer, split_clauses
 from rag.lang.data import read_list
 from rag.lang.markers import areas, change_words, ordinals, periods, stated_years
 
@@ -294,11 +294,6 @@ def _is_thing(word: str) -> bool:
     return len(tags) == 1 and tags[0][1] in _THING_TAGS
 
 
-@lru_cache(maxsize=1)
-def _kind_words() -> frozenset[str]:
-    return frozenset(fold(ending) for ending, _ in vocab().doc_types)
-
-
 def missing_thing(query: Query, document_text: str) -> str:
     """A long name of a thing the question asks about that its document never states, even in part
     (劳动节 of a page about 清明节 holidays): the document is about something else. "" when none."""
@@ -306,7 +301,7 @@ def missing_thing(query: Query, document_text: str) -> str:
     for term in query.terms:
         if len(term) < KEY_TERM_MIN or term in query.named_doc or not _is_thing(term) or _states(term, compact):
             continue
-        if term in _kind_words():
+        if term in document_kinds():
             continue  # 实施方案 names what kind of document, not a thing it must state
         # an abbreviation keeps its full name's characters in order (人代会 / 人民代表大会)
         if not re.search(ABBREVIATION_GAP.join(re.escape(ch) for ch in term), compact):

@@ -1,7 +1,7 @@
 """The document a question describes without 《》 (…分工方案里…, …工作总结中…): what it is asked of.
 
-The words of that description identify the document, so a passage whose title or heading states
-them is under it; the sentence that answers need not repeat them (rag.answer.select).
+The gate restricts the evidence to a retrieved document that fits the description, when one in
+scope does (rag.answer.gate).
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from index.textnorm import fold
-from rag.lang import vocab
+from rag.answer.record import document_kinds
+from rag.lang.numerals import alternation
 
 DESCRIBED_MIN, DESCRIBED_MAX = 4, 30  # length of a document described at the start of a question
 _IN_DOCUMENT = "中里内"  # …汇报中 / …方案里: what follows is asked of that document
@@ -18,8 +18,7 @@ _IN_DOCUMENT = "中里内"  # …汇报中 / …方案里: what follows is asked
 
 @lru_cache(maxsize=1)
 def _described_pattern() -> re.Pattern[str]:
-    endings = sorted({fold(ending) for ending, _ in vocab().doc_types}, key=len, reverse=True)
-    kinds = "|".join(re.escape(e) for e in endings)
+    kinds = alternation(document_kinds())
     return re.compile(rf"^(.{{{DESCRIBED_MIN},{DESCRIBED_MAX}}}?(?:{kinds}))[{_IN_DOCUMENT}]")
 
 

@@ -10,6 +10,7 @@ from functools import lru_cache
 from index.textnorm import fold
 from rag.lang import vocab
 from rag.lang.data import read_list
+from rag.lang.numerals import alternation
 
 QUOTED = re.compile(r"《([^《》]{2,80})》")  # a document named in 《》
 
@@ -21,9 +22,14 @@ def publication_verbs() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def document_kinds() -> frozenset[str]:
+    """The title endings that name a kind of document (方案, 实施方案, 批复: rag/lang/data/doc_types.tsv)."""
+    return frozenset(fold(ending) for ending, _ in vocab().doc_types)
+
+
+@lru_cache(maxsize=1)
 def _kind_pattern() -> re.Pattern[str]:
-    endings = sorted({fold(ending) for ending, _ in vocab().doc_types}, key=len, reverse=True)
-    return re.compile(rf"(?:{'|'.join(re.escape(e) for e in endings)})(?=[,，、;；]|的?(?:是|在|于))")
+    return re.compile(rf"(?:{alternation(document_kinds())})(?=[,，、;；]|的?(?:是|在|于))")
 
 
 def mentions_document_kind(text: str) -> bool:
