@@ -24,7 +24,6 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from itertools import chain
-from pathlib import Path
 from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableGenerator
@@ -33,6 +32,7 @@ from index.records import Filter, Hit
 from index.textnorm import fold
 from rag.answer.backends import AnswerBackend
 from rag.answer.citations import extract
+from rag.answer.document import untitled
 from rag.answer.extractive import ExtractiveBackend, compose
 from rag.answer.gate import Evidence, PartEvidence, assess
 from rag.answer.metadata import answer_metadata
@@ -54,7 +54,7 @@ SIBLING_DOCUMENTS = 2  # best-ranked documents whose other chunks join the pool
 def _label(passage: Passage, quote: str) -> str:
     """《title》 before a metadata quote, unless the quote has it or it brings figures the passage does not state."""
     title = passage.title
-    if not title or fold(title) in fold(quote) or title == Path(passage.source).stem:
+    if untitled(passage) or fold(title) in fold(quote):
         return ""  # a page without a title of its own is named by its file (dev_0076): no title to show
     if extract(title) and fold(title) not in fold(passage.text):
         return ""  # readers check figures against the cited passage (a file name like dev_0163 is no title)

@@ -341,6 +341,7 @@ def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
     weights = idf(query.terms, passages)
     matters = letter_matters(passages) if formula_aware(query) else {}
     topics = document_topics(query, passages)
+    whole: dict[str, float] = {}  # per document, the share of the question its retrieved passages state
     scored: list[Scored] = []
     for rank, passage in enumerate(passages):
         context = f"{passage.context} {matters.get(_doc(passage), '')} {topics.get(passage.document, '')}"
@@ -359,16 +360,15 @@ def rank_sentences(query: Query, passages: Sequence[Passage]) -> list[Scored]:
             shape = fit(query, sentence)
             if query.answer_type == "list" and not query.counter and leads_items(passage, i):
                 shape = 1.0  # 二、基本原则 over ——权责一致。——减少层级。: the heading of the asked list
-            if asks_organisations(query) and is_org_line(sentence):
-                # the signature lines sign the page: they are about what the whole document is about
-                cov = max(cov, text_coverage(query, weights, document_text(passages, passage.document)))
-            if _asked_field(query, sentence):
-                # 承办人:谢以凡 for 承办人是谁: the field of the page states what is asked, and is about
-                # what its page is about
-                # (the field is about what its document is about: 承办人 ends a letter whose matter
-                # an earlier chunk states)
-                cov = max(cov, text_coverage(query, weights, document_text(passages, passage.document)))
-                shape = 1.0 if query.answer_type in FIELD_VALUE_TYPES else shape
+            field = _asked_field(query, sentence)
+            if field or (asks_organisations(query) and is_org_line(sentence)):
+                # a field (承办人:谢以凡 for 承办人是谁) or a signature line is about what its whole
+                # document is about, whose matter an earlier chunk may state
+                if passage.document not in whole:
+                    whole[passage.document] = text_coverage(query, weights, document_text(passages, passage.document))
+                cov = max(cov, whole[passage.document])
+            if field and query.answer_type in FIELD_VALUE_TYPES:
+                shape = 1.0  # the field's value is the name asked
             floor = TYPE_FLOOR.get(query.answer_type, FIT_FLOOR)
             score = cov * (floor + (1 - floor) * shape) * _penalty(query, sentence, passage, local) + prior
             scored.append(Scored(passage, i, score, cov, shape, trim=formula_aware(query)))
