@@ -14,7 +14,7 @@ from index.textnorm import fold
 from rag.answer.passages import Passage, SentenceFacts
 from rag.answer.query import Query
 from rag.answer.select import CUED_TYPES, LIST_TYPES, Scored, fit, is_lead_in, leads_items
-from rag.answer.shape import is_section_heading, starts_item
+from rag.answer.shape import is_section_heading, starts_item, starts_numbered_item
 from rag.lang.data import read_list
 
 LIST_ITEMS = 6  # sentences quoted after a list's lead
@@ -76,9 +76,8 @@ def _continuation(query: Query, best: Scored, limit: int, pool: Sequence[Passage
     list (。): a cause or measure given as 一是…；二是…。 is quoted whole, and a lead ending its chunk
     goes on in the next retrieved chunk of the same document."""
     if query.answer_type == "list" and not query.counter and leads_items(best.passage, best.index):
-        items: list[
-            Scored
-        ] = []  # the marked lines up to the next section (each item's explanation in between left out)
+        # the marked lines up to the next section (each item's explanation in between left out)
+        items: list[Scored] = []
         for passage, i in _following(best, pool)[: limit * ITEM_SPAN]:
             line = passage.sentences[i]
             if is_section_heading(line) or len(items) >= limit:
@@ -98,7 +97,6 @@ def _continuation(query: Query, best: Scored, limit: int, pool: Sequence[Passage
 
 
 ITEM_HEAD_MAX = 30  # characters of an item's heading sentence (四是深入开展垃圾清运不及时专项治理。)
-_ITEM_HEAD = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,2}是|[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.、．])")
 
 
 @lru_cache(maxsize=1)
@@ -116,10 +114,10 @@ def _answer_follows(query: Query, best: Scored) -> list[Scored]:
         return []
     following = best.passage.sentences[nxt]
     text = best.sentence.folded.strip()
-    heading = len(text) <= ITEM_HEAD_MAX and bool(_ITEM_HEAD.match(text))
+    heading = len(text) <= ITEM_HEAD_MAX and starts_numbered_item(text)
     adds = following.folded.lstrip().startswith(_continuations())
     restates = query.answer_type in CUED_TYPES and best.fit < 1.0 and fit(query, following) >= 1.0
-    if not (heading or adds or restates) or (_ITEM_HEAD.match(following.folded) and not adds):
+    if not (heading or adds or restates) or (starts_numbered_item(following.folded) and not adds):
         return []
     return [Scored(best.passage, nxt, best.score, best.coverage, 1.0, trim=best.trim)]
 

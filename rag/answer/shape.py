@@ -14,6 +14,7 @@ rag/lang/data so a new kind of document needs no code:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 import rjieba
@@ -22,6 +23,7 @@ from index.textnorm import fold
 from rag.answer.passages import SentenceFacts
 from rag.lang import month_days, split_clauses, vocab
 from rag.lang.data import read_list, read_pairs
+from rag.lang.numerals import alternation
 
 HEADING_MAX = 24  # characters of a line that can be a heading of what follows (一、禁燃禁放时间)
 TERMINAL = "。；;！？!?，,"
@@ -117,15 +119,21 @@ def is_heading(sentence: SentenceFacts) -> bool:
     )
 
 
-# an item's mark at the start of a line: ——权责一致。 / · / （一） / 1. / 一是 / 一、
-_ITEM_MARK = re.compile(
-    r"^\s*(?:——|－|·|•|●|[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.、．]|[一二三四五六七八九十]{1,2}[是、])"
-)
+# a numbered item's mark at the start of a line: 一是 / （一） / 1.; with the unnumbered marks and 一、:
+# any item's (——权责一致。 / ·)
+_NUMBERED = r"[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.、．]"
+_NUMBERED_ITEM = re.compile(rf"^\s*(?:[一二三四五六七八九十]{{1,2}}是|{_NUMBERED})")
+_ITEM_MARK = re.compile(rf"^\s*(?:——|－|·|•|●|{_NUMBERED}|[一二三四五六七八九十]{{1,2}}[是、])")
 
 
 def starts_item(sentence: SentenceFacts) -> bool:
     """The sentence opens with an item's mark (——权责一致。, （一）…, 1.…)."""
     return bool(_ITEM_MARK.match(sentence.folded))
+
+
+def starts_numbered_item(text: str) -> bool:
+    """The text opens with a numbered item's mark (四是…, （四）…, 4.…)."""
+    return bool(_NUMBERED_ITEM.match(text))
 
 
 def is_section_heading(sentence: SentenceFacts) -> bool:
@@ -160,9 +168,15 @@ def person_roles() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def _roles() -> str:
+    """The person roles as one regex alternation, longest first."""
+    return alternation(person_roles())
+
+
+@lru_cache(maxsize=1)
 def _name_line() -> re.Pattern[str]:
     """A byline: a person's role right next to a name (区委书记 某某 / 某某市长), nothing else after."""
-    alt = "|".join(re.escape(r) for r in person_roles())
+    alt = _roles()
     return re.compile(rf"(?:(?:{alt})(?P<sep>[\s:：]*)(?P<after>{_NAME})|(?:^|[的\s])(?P<before>{_NAME})(?:{alt}))$")
 
 
@@ -190,23 +204,28 @@ def field_label(sentence: SentenceFacts) -> str:
 _BARE_NAME = re.compile(r"[\u4e00-\u9fff]{2,3}")  # a byline that is a name alone (周生信)
 
 
-def line_names(sentence: SentenceFacts) -> tuple[str, ...]:
-    """The personal names the sentence's bylines give (刘世群 of 刘世群代表:)."""
-    out: list[str] = []
+def _bylines(sentence: SentenceFacts) -> Iterator[tuple[str, bool]]:
+    """Per line that reads as a byline: its name, and whether the line surely is one (a separator
+    after the role, a word jieba takes for a name, or a name alone under a speech's title: 周生信)."""
     for line in sentence.folded.splitlines():
         text = line.strip().rstrip(":：")
         found = _name_line().search(text) if 0 < len(text) <= HEADING_MAX else None
         if found:
-            out.append(found.group("after") or found.group("before"))
+            name = found.group("after") or found.group("before")
+            yield name, bool(found.group("sep")) or is_person_name(name)
         elif _BARE_NAME.fullmatch(text) and rjieba.tag(text) == [(text, "nr")]:
-            out.append(text)
-    return tuple(out)
+            yield text, True
+
+
+def line_names(sentence: SentenceFacts) -> tuple[str, ...]:
+    """The personal names the sentence's bylines give (刘世群 of 刘世群代表:)."""
+    return tuple(name for name, _ in _bylines(sentence))
 
 
 @lru_cache(maxsize=1)
 def _person_in_text() -> re.Pattern[str]:
     """A role right before a name (局长甘扬生, 科长王凡勇), or a name before 同志 (王凡勇同志)."""
-    alt = "|".join(re.escape(r) for r in person_roles())
+    alt = _roles()
     return re.compile(rf"(?:{alt})(?P<after>{_NAME}?)(?=同志)|(?:{alt})(?P<plain>{_NAME})(?=[，,、。；;\s]|$)")
 
 
@@ -223,11 +242,4 @@ def people_named(sentence: SentenceFacts) -> tuple[str, ...]:
 def is_name_line(sentence: SentenceFacts) -> bool:
     """A short line ending in a role and a name (…代表联络室主任李文 / 市长:某某 / 尊敬的某某代表:):
     it says who speaks, signs or is addressed."""
-    for line in sentence.folded.splitlines():
-        text = line.strip().rstrip(":：")
-        found = _name_line().search(text) if 0 < len(text) <= HEADING_MAX else None
-        if found and (found.group("sep") or is_person_name(found.group("after") or found.group("before"))):
-            return True
-        if _BARE_NAME.fullmatch(text) and rjieba.tag(text) == [(text, "nr")]:
-            return True  # a speech's byline under its title and date is the name alone (周生信)
-    return False
+    return any(sure for _, sure in _bylines(sentence))
