@@ -69,9 +69,14 @@ _NOUN_TAGS = frozenset({"n", "nz", "nt", "vn", "j", "l", "eng", "b", "ng", "an"}
 
 
 @lru_cache(maxsize=4096)
+def all_tagged(word: str, tags: frozenset[str]) -> bool:
+    """Every jieba word of ``word`` has one of the parts of speech ``tags``."""
+    return all(tag in tags for _, tag in rjieba.tag(word))
+
+
 def _is_noun(word: str) -> bool:
     """Every jieba word of ``word`` names a thing: verbs (达到, 到位), adverbs (分别, 最终) do not."""
-    return all(tag in _NOUN_TAGS for _, tag in rjieba.tag(word))
+    return all_tagged(word, _NOUN_TAGS)
 
 
 def _find_all(text: str, word: str) -> list[int]:

@@ -40,7 +40,7 @@ from itertools import pairwise
 
 import rjieba
 
-from rag.answer.asked import ANY_CHANGE, ANY_RANK, ANY_SIZE
+from rag.answer.asked import ANY_CHANGE, ANY_RANK, ANY_SIZE, all_tagged
 from rag.answer.orgs import organisations, same_organisation
 from rag.answer.passages import Passage, SentenceFacts
 from rag.answer.query import Query
@@ -232,9 +232,8 @@ def organisation_ok(query: Query, sentence: SentenceFacts, passage: Passage) -> 
 EVENT_TAGS = frozenset({"v", "vn", "vd"})  # jieba tags of words naming what happens (施行, 开通, 公示)
 
 
-@lru_cache(maxsize=4096)
 def _is_event(word: str) -> bool:
-    return all(tag in EVENT_TAGS for _, tag in rjieba.tag(word))
+    return all_tagged(word, EVENT_TAGS)
 
 
 def event_ok(query: Query, scored: Scored) -> bool:

@@ -18,7 +18,7 @@ from index.textnorm import fold
 from index.tokenizer import default_tokenizer
 from rag.answer.asked import asked_years, figure_families, figure_subject, list_counter, quoted_phrases
 from rag.answer.orgs import OrgName, organisations
-from rag.answer.record import QUOTED, asked_publication_verbs, mentions_document_kind, of_record
+from rag.answer.record import QUOTED, mentions_document_kind, of_record
 from rag.lang import Place, doc_numbers, figures, gazetteer, vocab, years
 from rag.lang.data import read_list
 from rag.lang.markers import Ordinal, ordinals
@@ -227,9 +227,10 @@ def _analyse_one(text: str) -> Query:
     places, names, place_spans = _places(text)
     named = _named_document(text)
     fields = asked.fields
-    # …的批复，是哪天发的 / …实施方案，是哪个机关、哪天印发的: a document named by its kind, asked how issued
-    of_kind = asked.kind in _OF_NAMED_DOC and mentions_document_kind(text) and bool(asked_publication_verbs(text))
-    if (named or of_kind) and not fields and asked.kind in _OF_NAMED_DOC and of_record(text, asked.kind):
+    # 《…》 or a document named by its kind (…的批复，是哪天发的 / …实施方案，是哪个机关、哪天印发的), asked
+    # how it was issued
+    of_document = bool(named) or mentions_document_kind(text)
+    if of_document and not fields and asked.kind in _OF_NAMED_DOC and of_record(text, asked.kind):
         fields = (_OF_NAMED_DOC[asked.kind],)  # 《…》是哪个机关发的 / 哪天印发的: the named document's own record
         if asked.kind == "organisation" and _asks_date(text):
             fields = (*fields, DOC_DATE)  # 是哪个单位、哪天印发的
